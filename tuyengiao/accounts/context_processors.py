@@ -1,0 +1,2 @@
+def idle_session(request):
+    return {}

@@ -1,0 +1,30 @@
+from django.conf import settings
+from django.contrib.staticfiles.views import serve as serve_static
+from django.urls import include, path
+from django.views.static import serve as serve_media
+from wagtail import urls as wagtail_urls
+from wagtail.admin import urls as wagtailadmin_urls
+from wagtail.contrib.sitemaps.views import sitemap
+from wagtail.documents import urls as wagtaildocs_urls
+
+from tuyengiao.accounts import urls as accounts_urls
+from tuyengiao.portal import views as portal_views
+
+handler404 = "tuyengiao.portal.views.page_not_found"
+handler500 = "tuyengiao.portal.views.server_error"
+
+urlpatterns = [
+    path("admin/", include(wagtailadmin_urls)),
+    path("documents/", include(wagtaildocs_urls)),
+    path("tai-khoan/", include(accounts_urls)),
+    path("binh-luan/<int:article_id>/", portal_views.comment_post, name="comment_post"),
+    path("api/v1/articles/<int:article_id>/views", portal_views.view_count_json, name="view_count_json"),
+    path("sitemap.xml", sitemap, name="sitemap"),
+    path("robots.txt", portal_views.robots_txt, name="robots_txt"),
+]
+
+if settings.DEBUG or settings.SERVE_MEDIA:
+    urlpatterns += [path("static/<path:path>", serve_static, {"insecure": True})]
+    urlpatterns += [path("media/<path:path>", serve_media, {"document_root": settings.MEDIA_ROOT})]
+
+urlpatterns += [path("", include(wagtail_urls))]
