@@ -1,4 +1,5 @@
 from django import template
+from django.utils.timezone import localtime
 from wagtail.models import Site
 
 from ..dates import vietnamese_meta_datetime, vietnamese_number
@@ -66,8 +67,8 @@ def article_json_ld(context, article):
         "@type": "NewsArticle",
         "headline": article.title[:110],
         "description": article.lead,
-        "datePublished": article.published_at.isoformat(),
-        "dateModified": (article.last_published_at or article.published_at).isoformat(),
+        "datePublished": localtime(article.published_at).isoformat(),
+        "dateModified": localtime(article.last_published_at or article.published_at).isoformat(),
         "mainEntityOfPage": article.get_full_url(request),
         "inLanguage": "vi",
     }
