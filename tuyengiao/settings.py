@@ -39,6 +39,7 @@ INSTALLED_APPS = [
     "tuyengiao.core",
     "tuyengiao.units",
     "tuyengiao.portal",
+    "tuyengiao.search",
     "tuyengiao.accounts",
     "wagtail.contrib.forms",
     "wagtail.contrib.redirects",

@@ -9,6 +9,7 @@ from wagtail.documents import urls as wagtaildocs_urls
 
 from tuyengiao.accounts import urls as accounts_urls
 from tuyengiao.portal import views as portal_views
+from tuyengiao.search import views as search_views
 
 handler404 = "tuyengiao.portal.views.page_not_found"
 handler500 = "tuyengiao.portal.views.server_error"
@@ -19,6 +20,7 @@ urlpatterns = [
     path("tai-khoan/", include(accounts_urls)),
     path("binh-luan/<int:article_id>/", portal_views.comment_post, name="comment_post"),
     path("api/v1/articles/<int:article_id>/views", portal_views.view_count_json, name="view_count_json"),
+    path("api/v1/search", search_views.search_api, name="search_api"),
     path("sitemap.xml", sitemap, name="sitemap"),
     path("robots.txt", portal_views.robots_txt, name="robots_txt"),
 ]

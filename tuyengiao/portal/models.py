@@ -118,6 +118,12 @@ class HomePage(RoutablePageMixin, Page):
 
         return feeds.SiteFeed()(request, home=self)
 
+    @path("tim-kiem/", name="search")
+    def search_view(self, request):
+        from tuyengiao.search import views
+
+        return views.search_page(request, home=self)
+
     @path("tin/<int:article_id>/", name="article_by_id")
     def article_by_id(self, request, article_id):
         from . import views
