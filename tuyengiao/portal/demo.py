@@ -191,6 +191,21 @@ def _seeds(place: str) -> list[ArticleSeed]:
     ]
 
 
+def _caption_text(text: str) -> tuple[str, ImageFont.ImageFont]:
+    """A font with Vietnamese glyphs when the system has one, else the text folded to ASCII."""
+    for path in (
+        "/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf",
+        "/usr/share/fonts/truetype/noto/NotoSans-Regular.ttf",
+    ):
+        try:
+            return text, ImageFont.truetype(path, 44)
+        except OSError:
+            continue
+    from unidecode import unidecode
+
+    return unidecode(text), ImageFont.load_default(size=44)
+
+
 def make_demo_image(title: str, seed: int) -> Image:
     """A generated photo-like picture (gradient, shapes, caption band) stored as a Wagtail image."""
     rng = random.Random(seed)
@@ -206,8 +221,8 @@ def make_demo_image(title: str, seed: int) -> Image:
         tone = rng.randint(180, 255)
         draw.ellipse([x - r, y - r, x + r, y + r], fill=(tone, tone - rng.randint(0, 60), rng.randint(0, 80)))
     draw.rectangle([0, height - 150, width, height], fill=(20, 20, 20))
-    font = ImageFont.load_default(size=44)
-    draw.text((40, height - 120), title[:46], fill=(255, 230, 150), font=font)
+    text, font = _caption_text(title[:46])
+    draw.text((40, height - 120), text, fill=(255, 230, 150), font=font)
     buffer = io.BytesIO()
     image.save(buffer, "JPEG", quality=82)
     buffer.seek(0)
