@@ -49,6 +49,13 @@ def most_read(*, root: Page, days: int = 7, limit: int = 5) -> list[ArticlePage]
     )
 
 
+def most_read_box(*, home: HomePage) -> dict:
+    """The portal's "most read in the last N days" list, N from its settings."""
+    settings = portal_settings(site=home.get_site())
+    days = settings.most_read_days if settings else 7
+    return {"most_read": most_read(root=home, days=days), "most_read_days": days}
+
+
 def approved_comment_count(*, article: ArticlePage) -> int:
     return article.comments.filter(status=CommentStatus.APPROVED).count()
 
@@ -65,8 +72,6 @@ def approved_comments(*, article: ArticlePage) -> list:
 
 
 def home_context(*, home: HomePage, request) -> dict:
-    settings = portal_settings(site=home.get_site())
-    days = settings.most_read_days if settings else 7
     articles = articles_under(home)
     featured = list(articles.filter(featured=True)[:5])
     featured_ids = [a.pk for a in featured]
@@ -76,8 +81,7 @@ def home_context(*, home: HomePage, request) -> dict:
     return {
         "featured": featured,
         "latest": latest,
-        "most_read": most_read(root=home, days=days),
-        "most_read_days": days,
+        **most_read_box(home=home),
         "category_boxes": [(c, items) for c, items in boxes if items],
     }
 
@@ -87,7 +91,7 @@ def category_context(*, category: CategoryPage, request) -> dict:
     return {
         "articles": paginate(articles_under(category), request),
         "subcategories": CategoryPage.objects.live().child_of(category).order_by("path"),
-        "most_read": most_read(root=home.specific if home else category),
+        **(most_read_box(home=home.specific) if home else {}),
     }
 
 
@@ -116,7 +120,7 @@ def article_context(*, article: ArticlePage, request) -> dict:
         "comments": approved_comments(article=article),
         "comment_count": approved_comment_count(article=article),
         "portal_settings": settings,
-        "most_read": most_read(root=home, days=settings.most_read_days if settings else 7) if home else [],
+        **(most_read_box(home=home) if home else {}),
     }
 
 
