@@ -1,2 +1,8 @@
+from . import selectors
+
+
 def idle_session(request):
-    return {}
+    """`idle_session` for accounts/idle_banner.html; empty for anonymous readers (no session access)."""
+    if not selectors.shows_idle_banner(request):
+        return {}
+    return {"idle_session": selectors.idle_state(request)}
