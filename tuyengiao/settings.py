@@ -153,6 +153,9 @@ LANGUAGE_CODE = "vi"
 LANGUAGES = [("vi", "Tiếng Việt"), ("en", "English")]
 LOCALE_PATHS = [BASE_DIR / "locale"]
 TIME_ZONE = "Asia/Ho_Chi_Minh"
+# Django's vi locale has no input formats: without these, "08/07/2022" would be read as 7 August.
+DATE_INPUT_FORMATS = ["%d/%m/%Y", "%Y-%m-%d"]
+DATETIME_INPUT_FORMATS = ["%d/%m/%Y %H:%M", "%d/%m/%Y %H:%M:%S", "%Y-%m-%d %H:%M:%S", "%Y-%m-%d %H:%M"]
 USE_I18N = True
 USE_TZ = True
 WAGTAIL_I18N_ENABLED = False
@@ -178,6 +181,8 @@ WAGTAILDOCS_EXTENSIONS = ["pdf", "docx", "doc", "xlsx", "xls", "odt", "ods", "pp
 WAGTAILDOCS_MAX_UPLOAD_SIZE = 20 * 1024 * 1024
 WAGTAILIMAGES_MAX_UPLOAD_SIZE = 10 * 1024 * 1024
 WAGTAILIMAGES_MAX_IMAGE_PIXELS = 40_000_000
+# Decodes the whole image so a truncated file is refused with a message, not a 500.
+WAGTAILIMAGES_IMAGE_FORM_BASE = "tuyengiao.portal.image_forms.ImageForm"
 WAGTAILIMAGES_EXTENSIONS = ["gif", "jpg", "jpeg", "png", "webp"]
 WAGTAILREDIRECTS_AUTO_CREATE = True
 WAGTAIL_DATE_FORMAT = "%d/%m/%Y"

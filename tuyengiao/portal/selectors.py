@@ -6,7 +6,7 @@ import datetime
 
 from django.core.paginator import Page as PaginatorPage
 from django.core.paginator import Paginator
-from django.db.models import Count, Q, QuerySet, Sum
+from django.db.models import Q, QuerySet, Sum
 from django.utils import timezone
 from wagtail.models import Page, Site
 
@@ -56,13 +56,17 @@ def most_read_box(*, home: HomePage) -> dict:
     return {"most_read": most_read(root=home, days=days), "most_read_days": days}
 
 
+# A reply is shown only while the comment it answers is approved too.
+VISIBLE_COMMENT = Q(status=CommentStatus.APPROVED) & (Q(parent__isnull=True) | Q(parent__status=CommentStatus.APPROVED))
+
+
 def approved_comment_count(*, article: ArticlePage) -> int:
-    return article.comments.filter(status=CommentStatus.APPROVED).count()
+    return article.comments.filter(VISIBLE_COMMENT).count()
 
 
 def approved_comments(*, article: ArticlePage) -> list:
     """Approved top-level comments with their approved replies attached as `.approved_replies`."""
-    comments = list(article.comments.filter(status=CommentStatus.APPROVED).order_by("created_at"))
+    comments = list(article.comments.filter(VISIBLE_COMMENT).order_by("created_at"))
     by_parent: dict[int | None, list] = {}
     for comment in comments:
         by_parent.setdefault(comment.parent_id, []).append(comment)
@@ -130,12 +134,3 @@ def tag_articles(*, home: HomePage, tag_slug: str) -> QuerySet[ArticlePage]:
 
 def topic_articles(*, home: HomePage, topic) -> QuerySet[ArticlePage]:
     return articles_under(home).filter(topic=topic)
-
-
-def comment_counts(article_ids: list[int]) -> dict[int, int]:
-    rows = (
-        ArticlePage.objects.filter(pk__in=article_ids)
-        .annotate(n=Count("comments", filter=Q(comments__status=CommentStatus.APPROVED)))
-        .values_list("pk", "n")
-    )
-    return dict(rows)

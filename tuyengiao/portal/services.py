@@ -4,12 +4,14 @@ from __future__ import annotations
 
 import hashlib
 import hmac
+import math
 from dataclasses import dataclass
 
 from django.conf import settings
 from django.core.cache import cache
 from django.db import transaction
 from django.utils import timezone
+from wagtail.log_actions import log
 
 from .models import ArticlePage, Comment, CommentModeration, CommentStatus, PortalSettings
 
@@ -18,6 +20,7 @@ from .models import ArticlePage, Comment, CommentModeration, CommentStatus, Port
 class CommentResult:
     comment: Comment | None
     rate_limited_for: int = 0  # seconds the client must wait
+    closed: bool = False  # the portal does not take comments
 
 
 def client_address(request) -> str:
@@ -36,7 +39,7 @@ def _rate_limit_wait(key: str) -> int:
     now = timezone.now().timestamp()
     stamps = [t for t in cache.get(key, []) if t > now - window]
     if len(stamps) >= settings.COMMENT_RATE_LIMIT:
-        return max(1, int(stamps[0] + window - now))
+        return max(1, math.ceil(stamps[0] + window - now))
     stamps.append(now)
     cache.set(key, stamps, window)
     return 0
@@ -61,12 +64,15 @@ def comment_submit(
     """
     if honeypot:
         return CommentResult(comment=None)
+    site = article.get_site()
+    portal = PortalSettings.for_site(site) if site else None
+    if portal is not None and not portal.comments_enabled:
+        return CommentResult(comment=None, closed=True)
     hashed = client_hash(client_address)
     wait = _rate_limit_wait(f"tg:comment-rate:{hashed}")
     if wait:
         return CommentResult(comment=None, rate_limited_for=wait)
-    site = article.get_site()
-    mode = PortalSettings.for_site(site).comment_moderation if site else CommentModeration.ALL
+    mode = portal.comment_moderation if portal else CommentModeration.ALL
     approved = mode == CommentModeration.NONE or (mode == CommentModeration.GUESTS and user is not None)
     with transaction.atomic():
         comment = Comment.objects.create(
@@ -85,13 +91,71 @@ def comment_submit(
     return CommentResult(comment=comment)
 
 
-def comment_moderate(*, comment: Comment, status: str) -> Comment:
+EDITORIAL_NAME = "Ban biên tập"
+
+
+def comment_moderate(*, comment: Comment, status: str, user=None) -> Comment:
+    """Approve, reject or mark a comment as spam; readers see the change at once."""
+    if status not in CommentStatus.values:
+        raise ValueError(f"Unknown comment status: {status!r}")
     with transaction.atomic():
         comment.status = status
         comment.moderated_at = timezone.now()
         comment.save(update_fields=["status", "moderated_at"])
+        log(comment, f"portal.comment.{status}", user=user)
         transaction.on_commit(lambda: _comments_changed(comment.page_id))
     return comment
+
+
+def comment_edit(*, comment: Comment, name: str, body: str, status: str, user=None) -> Comment:
+    """A moderator's correction of a comment (e.g. removing personal data before approval)."""
+    with transaction.atomic():
+        status_changed = comment.status != status
+        comment.name = name
+        comment.body = body
+        comment.status = status
+        fields = ["name", "body", "status"]
+        if status_changed:
+            comment.moderated_at = timezone.now()
+            fields.append("moderated_at")
+        comment.save(update_fields=fields)
+        log(comment, "wagtail.edit", user=user)
+        transaction.on_commit(lambda: _comments_changed(comment.page_id))
+    return comment
+
+
+def comment_delete(*, comments: list[Comment], user=None) -> int:
+    """Delete comments (and their replies) for good; rejecting keeps a record, this does not."""
+    page_ids = {comment.page_id for comment in comments}
+    with transaction.atomic():
+        for comment in comments:
+            log(comment, "wagtail.delete", user=user)
+        deleted = (
+            Comment.objects.filter(pk__in=[comment.pk for comment in comments]).delete()[1].get(Comment._meta.label, 0)
+        )
+        transaction.on_commit(lambda: [_comments_changed(page_id) for page_id in page_ids])
+    return deleted
+
+
+def comment_reply_as_editors(*, parent: Comment, body: str, user) -> Comment:
+    """An approved reply signed "Ban biên tập" under an approved top-level comment."""
+    if parent.status != CommentStatus.APPROVED:
+        raise ValueError("Only approved comments can be answered.")
+    if parent.parent_id:
+        parent = parent.parent  # one level of replies, as on the public page
+    with transaction.atomic():
+        reply = Comment.objects.create(
+            page_id=parent.page_id,
+            parent=parent,
+            name=EDITORIAL_NAME,
+            body=body,
+            user=user,
+            status=CommentStatus.APPROVED,
+            moderated_at=timezone.now(),
+        )
+        log(reply, "wagtail.create", user=user)
+        transaction.on_commit(lambda: _comments_changed(parent.page_id))
+    return reply
 
 
 def _comments_changed(page_id: int) -> None:

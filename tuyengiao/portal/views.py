@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.http import Http404, HttpResponse, HttpResponsePermanentRedirect
+from django.middleware.csrf import CsrfViewMiddleware
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.utils.cache import patch_cache_control
@@ -85,10 +86,13 @@ def comment_post(request, article_id: int):
         email=form.cleaned_data["email"],
         body=form.cleaned_data["body"],
         parent=form.cleaned_data.get("parent"),
-        user=request.user if request.user.is_authenticated else None,
+        user=_signed_in_author(request),
         client_address=services.client_address(request),
         honeypot=form.cleaned_data.get("website", ""),
     )
+    if result.closed:
+        form.add_error(None, "Cổng thông tin hiện không nhận bình luận.")
+        return _article_with_form(request, article, form, status=403)
     if result.rate_limited_for:
         form.add_error(
             None,
@@ -102,6 +106,20 @@ def comment_post(request, article_id: int):
     else:
         messages.success(request, "Cảm ơn bạn, bình luận sẽ hiển thị sau khi được duyệt.")
     return redirect(article.get_url(request) + "?gui=1#binh-luan")
+
+
+def _signed_in_author(request):
+    """The signed-in user, but only if the post carries their CSRF token.
+
+    The endpoint is CSRF-exempt for anonymous readers; without this check a
+    forged cross-site post from a signed-in editor's browser would skip
+    moderation in "guests" mode. A post without a valid token counts as a guest's.
+    """
+    if not request.user.is_authenticated:
+        return None
+    if CsrfViewMiddleware(lambda r: None).process_view(request, None, (), {}) is not None:
+        return None
+    return request.user
 
 
 def _article_with_form(request, article: ArticlePage, form, *, status: int):
