@@ -5,6 +5,7 @@ date and a `successor`, so reports over a period spanning a merger still
 add up (DESIGN.md §1).
 """
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
 from treebeard.mp_tree import MP_Node
@@ -27,6 +28,21 @@ class UnitLevel(models.TextChoices):
     CELL = "cell", "Chi bộ trực thuộc"
 
 
+class UnitGroup(models.Model):
+    """A "khối" grouping across the tree (e.g. khối khoa giáo: education, health, science)."""
+
+    name = models.CharField("tên khối", max_length=255, unique=True)
+    description = models.TextField("mô tả", blank=True)
+
+    class Meta:
+        verbose_name = "khối"
+        verbose_name_plural = "khối"
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
 class Unit(MP_Node):
     name = models.CharField("tên", max_length=255)
     kind = models.CharField("loại", max_length=32, choices=UnitKind.choices)
@@ -45,6 +61,16 @@ class Unit(MP_Node):
         related_name="predecessors",
     )
 
+    split_from = models.ForeignKey(
+        "self",
+        verbose_name="tách ra từ",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="split_into",
+    )
+    groups = models.ManyToManyField(UnitGroup, verbose_name="khối", blank=True, related_name="units")
+
     node_order_by = ["name"]
 
     class Meta:
@@ -61,3 +87,46 @@ class Unit(MP_Node):
     @property
     def is_active(self) -> bool:
         return self.valid_to is None
+
+
+class Role(models.TextChoices):
+    HEAD = "head", "Trưởng ban / Thủ trưởng"
+    DEPUTY = "deputy", "Phó trưởng ban"
+    SPECIALIST = "specialist", "Chuyên viên"
+    CLERK = "clerk", "Văn thư"
+    EDITOR = "editor", "Biên tập viên"
+    REVIEWER = "reviewer", "Kiểm duyệt viên"
+    LECTURER = "lecturer", "Giảng viên"
+    REPORTER = "reporter", "Báo cáo viên"
+    PROPAGANDIST = "propagandist", "Tuyên truyền viên"
+    OPINION_COLLABORATOR = "opinion_collaborator", "Cộng tác viên dư luận xã hội"
+
+
+# Roles that work on a unit's records (and those of the units below it).
+STAFF_ROLES = frozenset({Role.HEAD, Role.DEPUTY, Role.SPECIALIST, Role.CLERK, Role.EDITOR, Role.REVIEWER})
+
+
+class RoleAssignment(models.Model):
+    """A person holds a role in a unit for a time, by a decision."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name="người", on_delete=models.CASCADE, related_name="unit_roles"
+    )
+    unit = models.ForeignKey(Unit, verbose_name="đơn vị", on_delete=models.PROTECT, related_name="role_assignments")
+    role = models.CharField("vai trò", max_length=32, choices=Role.choices)
+    valid_from = models.DateField("từ ngày")
+    valid_to = models.DateField("đến ngày", null=True, blank=True)
+    decision = models.CharField("quyết định", max_length=255, blank=True, help_text="Ví dụ: Quyết định số 12-QĐ/TU")
+
+    class Meta:
+        verbose_name = "phân công vai trò"
+        verbose_name_plural = "phân công vai trò"
+        ordering = ["unit__path", "role", "valid_from"]
+        indexes = [models.Index(fields=["user", "valid_from", "valid_to"])]
+
+    def __str__(self) -> str:
+        return f"{self.user} — {self.get_role_display()} — {self.unit}"
+
+    def clean(self):
+        if self.valid_to and self.valid_to < self.valid_from:
+            raise ValidationError({"valid_to": "Ngày kết thúc không được trước ngày bắt đầu."})
