@@ -10,7 +10,7 @@ from __future__ import annotations
 import datetime
 import io
 import random
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
@@ -401,6 +401,56 @@ def _create_portal(
     return home
 
 
+@dataclass
+class DemoUnits:
+    """The demo's unit tree, handed to each back-office app's own `demo.load_demo`."""
+
+    province: Unit
+    board: Unit
+    wards: list[Unit]
+    cells: dict[int, list[Unit]] = field(default_factory=dict)
+    political_centre: Unit | None = None
+
+    def add_grassroots(self) -> None:
+        """Four Party cells under each ward and the province's political centre."""
+        for ward in self.wards:
+            self.cells[ward.pk] = [
+                unit_create(
+                    name=f"Chi bộ khu vực {n} ({ward.name.removeprefix('Đảng ủy ')})",
+                    kind=UnitKind.PARTY_CELL,
+                    level=UnitLevel.CELL,
+                    short_code="CB",
+                    parent=ward,
+                    valid_from=datetime.date(2025, 7, 1),
+                )
+                for n in range(1, 5)
+            ]
+        self.political_centre = unit_create(
+            name="Trung tâm Chính trị tỉnh",
+            kind=UnitKind.POLITICAL_CENTRE,
+            level=UnitLevel.PROVINCE,
+            short_code="TTCT",
+            parent=self.province,
+            valid_from=datetime.date(2025, 7, 1),
+        )
+
+    def load_back_office(self) -> None:
+        """Grassroots units, then each back-office app's demo records (apps that have one)."""
+        import importlib
+
+        self.add_grassroots()
+        for app in BACK_OFFICE_DEMO_APPS:
+            try:
+                module = importlib.import_module(f"tuyengiao.{app}.demo")
+            except ModuleNotFoundError:
+                continue
+            module.load_demo(units=self)
+
+
+# Back-office apps whose `demo.load_demo(units=DemoUnits)` adds records, in dependency order.
+BACK_OFFICE_DEMO_APPS = ["documents", "education", "opinion", "tasks"]
+
+
 def demo_is_loaded() -> bool:
     return HomePage.objects.exists()
 
@@ -488,4 +538,5 @@ def load_demo(*, seed: int = 2026) -> dict:
     )
     editor.groups.add(Group.objects.get(name="Editors"))
     reviewer.groups.add(Group.objects.get(name="Moderators"))
+    DemoUnits(province=province, board=board, wards=wards).load_back_office()
     return {"created": True, "portals": [p.get_site().root_url for p in portals]}
