@@ -442,7 +442,9 @@ class DemoUnits:
         for app in BACK_OFFICE_DEMO_APPS:
             try:
                 module = importlib.import_module(f"tuyengiao.{app}.demo")
-            except ModuleNotFoundError:
+            except ModuleNotFoundError as error:
+                if error.name not in (f"tuyengiao.{app}", f"tuyengiao.{app}.demo"):
+                    raise
                 continue
             module.load_demo(units=self)
 

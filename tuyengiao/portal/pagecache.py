@@ -8,15 +8,73 @@ one of its comments is approved (see `signals.py`).
 We cache whole responses ourselves rather than with Django's
 `UpdateCacheMiddleware` because that one varies on the cookie header and
 would neither count views nor show current counts (STYLE.md).
+
+With Redis the entries are plain Redis strings read with the view counter's
+client: Django's Redis cache backend builds a client object and pickles
+the value on every call, which costs more than the rest of a cached hit.
+Without Redis (development, tests) Django's local-memory cache is used.
+
+Stale HTML: an article is rendered from the database before it is stored.
+If it is published while a render of the old version is in flight, that
+render must not be stored, so every invalidation bumps a generation number;
+the middleware notes the generation before a miss is rendered and `store`
+skips the entry if it changed. Invalidation runs at once and again when the
+publishing transaction commits (a render may read the old row until then).
 """
 
 from __future__ import annotations
 
+import logging
+import time
+from dataclasses import dataclass
+from functools import lru_cache
+
 from django.conf import settings
 from django.core.cache import cache
+from django.db import transaction
+from redis.exceptions import RedisError
+
+from . import viewcounts
+
+logger = logging.getLogger(__name__)
 
 VIEW_COUNT_MARKER = "\u2060tg-view-count\u2060"
+_MARKER_BYTES = VIEW_COUNT_MARKER.encode()
 _PATHS_KEY = "tg:article-paths:{page_id}"
+_GENERATION_KEY = "tg:article-generation"
+_MAX_PATHS = 20
+# Each process keeps what it read from Redis this long: a hit then needs no Redis read for the HTML.
+LOCAL_SECONDS = 1.0
+_LOCAL_MAX_ENTRIES = 200
+_local: dict[str, tuple[float, Entry]] = {}
+
+# KEYS: entry, paths set, generation. ARGV: value, ttl, generation seen before rendering ('' = unknown).
+_STORE_LUA = """
+if ARGV[3] ~= '' and (redis.call('GET', KEYS[3]) or '0') ~= ARGV[3] then return 0 end
+redis.call('SET', KEYS[1], ARGV[1], 'EX', ARGV[2])
+redis.call('SADD', KEYS[2], KEYS[1])
+redis.call('EXPIRE', KEYS[2], ARGV[2])
+return 1
+"""
+
+# KEYS: paths set, generation.
+_INVALIDATE_LUA = """
+redis.call('INCR', KEYS[2])
+local keys = redis.call('SMEMBERS', KEYS[1])
+for _, key in ipairs(keys) do redis.call('DEL', key) end
+redis.call('DEL', KEYS[1])
+return #keys
+"""
+
+
+@dataclass(frozen=True, slots=True)
+class Entry:
+    page_id: int
+    content_type: str
+    body: bytes  # UTF-8 HTML with VIEW_COUNT_MARKER where the count goes
+
+    def render(self, view_count: str) -> bytes:
+        return self.body.replace(_MARKER_BYTES, view_count.encode())
 
 
 def cache_key(host: str, path: str) -> str:
@@ -27,25 +85,115 @@ def request_key(request) -> str:
     return cache_key(request.get_host(), request.path)
 
 
-def get(request) -> tuple[int, str, str] | None:
-    """(page_id, html with marker, content type) for this URL, if cached."""
-    return cache.get(request_key(request))
+def _redis():
+    """(buffer, scripts) when REDIS_URL is set, else None (Django's cache is used)."""
+    buffer = viewcounts.redis_buffer()
+    if buffer is None:
+        return None
+    return buffer, _scripts(buffer.client)
+
+
+@lru_cache(maxsize=8)
+def _scripts(client) -> tuple:
+    return client.register_script(_STORE_LUA), client.register_script(_INVALIDATE_LUA)
+
+
+def get(request) -> Entry | None:
+    """The cached entry for this URL, if any."""
+    key = request_key(request)
+    redis = _redis()
+    if redis is None:
+        return cache.get(key)
+    buffer, _ = redis
+    now = time.monotonic()
+    local = _local.get(key)
+    if local is not None and local[0] > now:
+        return local[1]
+    if not buffer.usable():
+        return None  # Redis down: render the page instead
+    try:
+        raw = buffer.command("GET", buffer.prefix + key)
+    except RedisError:
+        buffer.failed("article cache skipped")
+        return None
+    if raw is None:
+        _local.pop(key, None)
+        return None
+    page_id, content_type, body = raw.split(b"\n", 2)
+    entry = Entry(page_id=int(page_id), content_type=content_type.decode(), body=body)
+    if len(_local) >= _LOCAL_MAX_ENTRIES:
+        _local.clear()
+    _local[key] = (now + LOCAL_SECONDS, entry)
+    return entry
+
+
+def generation() -> str:
+    """Changes whenever any article's cached HTML is dropped ('' when unknown)."""
+    redis = _redis()
+    if redis is None:
+        return str(cache.get(_GENERATION_KEY, 0))
+    buffer, _ = redis
+    if not buffer.usable():
+        return ""
+    try:
+        return (buffer.client.get(buffer.prefix + _GENERATION_KEY) or b"0").decode()
+    except RedisError:
+        buffer.failed("article cache skipped")
+        return ""
 
 
 def store(request, *, page_id: int, html: str, content_type: str) -> None:
     key = request_key(request)
     timeout = settings.ARTICLE_HTML_CACHE_SECONDS
-    cache.set(key, (page_id, html, content_type), timeout)
-    paths_key = _PATHS_KEY.format(page_id=page_id)
-    known = cache.get(paths_key) or []
-    if key not in known:
-        cache.set(paths_key, [*known, key][-20:], timeout)
+    seen = getattr(request, "article_cache_generation", "")
+    body = html.encode()
+    redis = _redis()
+    if redis is None:
+        if seen and str(cache.get(_GENERATION_KEY, 0)) != seen:
+            return
+        cache.set(key, Entry(page_id=page_id, content_type=content_type, body=body), timeout)
+        paths_key = _PATHS_KEY.format(page_id=page_id)
+        known = cache.get(paths_key) or []
+        if key not in known:
+            cache.set(paths_key, [*known, key][-_MAX_PATHS:], timeout)
+        return
+    buffer, (store_script, _) = redis
+    if not buffer.usable():
+        return
+    prefix = buffer.prefix
+    try:
+        store_script(
+            keys=[prefix + key, prefix + _PATHS_KEY.format(page_id=page_id), prefix + _GENERATION_KEY],
+            args=[b"%d\n%s\n%s" % (page_id, content_type.encode(), body), timeout, seen],
+        )
+    except RedisError:
+        buffer.failed("article not cached")
 
 
 def invalidate(page_id: int) -> None:
-    paths_key = _PATHS_KEY.format(page_id=page_id)
-    keys = cache.get(paths_key) or []
-    cache.delete_many([*keys, paths_key])
+    """Drop the article's cached HTML now and again when the current transaction commits."""
+    _drop(page_id)
+    transaction.on_commit(lambda: _drop(page_id), robust=True)
+
+
+def _drop(page_id: int) -> None:
+    for key, (_, entry) in list(_local.items()):
+        if entry.page_id == page_id:
+            _local.pop(key, None)
+    redis = _redis()
+    if redis is None:
+        try:
+            cache.incr(_GENERATION_KEY)
+        except ValueError:
+            cache.add(_GENERATION_KEY, 1, None)
+        paths_key = _PATHS_KEY.format(page_id=page_id)
+        cache.delete_many([*(cache.get(paths_key) or []), paths_key])
+        return
+    buffer, (_, invalidate_script) = redis
+    try:  # tried even while Redis is marked down: a stale page must not outlive the outage
+        invalidate_script(keys=[buffer.prefix + _PATHS_KEY.format(page_id=page_id), buffer.prefix + _GENERATION_KEY])
+    except RedisError:
+        buffer.failed(f"cached article {page_id} not dropped")
 
 
 def is_cacheable_request(request) -> bool:

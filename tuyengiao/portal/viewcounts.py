@@ -4,9 +4,9 @@ Design
 ------
 * **Once per browser per article per day.** The reader's browser keeps a
   cookie listing the article ids it has been counted for today
-  (``tgv=20261126.12.45``). No session row is written for an anonymous
-  reader; a request without the cookie (a new browser, a load generator)
-  is always counted.
+  (``tgv=20261126.12.45``, at most `MAX_IDS_IN_COOKIE` ids). No session row
+  is written for an anonymous reader; a request without the cookie (a new
+  browser, a load generator) is always counted.
 * **Never by saving the page.** Counts live in their own tables
   (`ArticleViewTotal`, `ArticleDailyViews`); saving the page would create a
   revision and reindex it on every view.
@@ -15,29 +15,49 @@ Design
   them, so no increment is lost (no read-modify-write in Python). The first
   view of an article (or of a day) inserts the row; a racing insert that
   loses on the unique key falls back to the update.
-* **Scales with Redis.** When ``REDIS_URL`` is set each view is one
-  ``HINCRBY`` in Redis (two hashes: totals and today's counts, sent in one
-  pipeline). `flush_view_counts` moves the buffered increments to the
-  database in batches: it atomically renames the hash (``RENAME`` is atomic,
-  so increments arriving meanwhile start a fresh hash) and adds every
-  field in one transaction. If the database write fails the renamed hash is
-  kept and retried on the next flush, so nothing is lost or counted twice.
-* **Current counts behind caches.** The page HTML may come from a cache;
-  the view count is substituted into it per request (`current_view_count`
-  reads the database total plus what is still buffered in Redis).
+* **Scales with Redis.** When ``REDIS_URL`` is set each view is one Lua
+  script call in Redis (one round trip, atomic): ``HINCRBY`` of the pending
+  totals hash and of today's hash, and ``INCR`` of the article's shown
+  total (below). `flush_view_counts` moves the buffered increments to the
+  database: a script atomically renames the pending hash to a claim
+  (increments arriving meanwhile start a fresh hash), the claim is added to
+  the database in one transaction and then deleted. If the database write
+  fails the claim is parked and merged into the next flush, so nothing is
+  lost or counted twice. All keys start with the cache's ``KEY_PREFIX``.
+* **Current counts behind caches, without a database read per view.** The
+  page HTML may come from a cache; the count is put into it per request.
+  With Redis the count shown is the article's *shown total* kept in Redis
+  (database total + everything still buffered), incremented by the same
+  script that buffers the view, so a reader sees a count that includes
+  their own view and never skips or repeats. When that key is missing
+  (first view, expiry, Redis restart) it is seeded from the database total
+  plus the buffered increments. A seed must not overlap a flush's commit
+  (the batch would be in the database and in the claim at once), so
+  flushes register themselves while they hold a claim and bump a
+  generation number; a seed is stored only if no flush was registered and
+  the generation did not change while it read the database (a seqlock),
+  otherwise it retries. The key expires after `SHOWN_TOTAL_SECONDS`, so
+  views counted straight in the database while Redis was down show up
+  again within that time.
+* **Redis down.** Every Redis error falls back to counting in the database
+  (and to reading the database total), so no view is lost.
 """
 
 from __future__ import annotations
 
 import datetime
 import logging
+import os
+import threading
+import time
 import uuid
 from functools import lru_cache
 
 from django.conf import settings
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, OperationalError, connection, transaction
 from django.db.models import F
 from django.utils import timezone
+from redis.exceptions import NoScriptError, RedisError, ResponseError
 
 from .models import ArticleDailyViews, ArticleViewTotal
 
@@ -45,19 +65,170 @@ logger = logging.getLogger(__name__)
 
 COOKIE_NAME = "tgv"
 MAX_IDS_IN_COOKIE = 300
-TOTALS_KEY = "tuyengiao:views:total"
-DAILY_KEY_PREFIX = "tuyengiao:views:day:"
-FLUSHING_SUFFIX = ":flushing"
+SHOWN_TOTAL_SECONDS = 300
+# A flush that has held its claim this long is taken for dead and no longer blocks seeds.
+FLUSH_CLAIM_SECONDS = 300
+REDIS_RETRY_SECONDS = 5
+SQLITE_LOCK_RETRY_DELAYS = (0.001,) * 20 + (0.01,) * 100 + (0.05,) * 100
+SEED_RETRY_DELAYS = (0.002, 0.004, 0.008, 0.016, 0.032, 0.064, 0.128, 0.256)
+
+# KEYS: pending totals, today's hash, shown total. ARGV: page id.
+# Returns the new shown total, or nil when it has to be seeded.
+_COUNT_LUA = """
+redis.call('HINCRBY', KEYS[1], ARGV[1], 1)
+redis.call('HINCRBY', KEYS[2], ARGV[1], 1)
+if redis.call('EXISTS', KEYS[3]) == 1 then
+  return redis.call('INCR', KEYS[3])
+end
+return false
+"""
+
+# KEYS: shown total, pending totals, parked totals, generation, active flushes.
+# ARGV: page id, database total, generation seen before reading it, ttl.
+_SEED_LUA = """
+local shown = redis.call('GET', KEYS[1])
+if shown then return shown end
+if (redis.call('GET', KEYS[4]) or '') ~= ARGV[3] then return false end
+local now = redis.call('TIME')
+redis.call('ZREMRANGEBYSCORE', KEYS[5], '-inf', now[1])
+if redis.call('ZCARD', KEYS[5]) > 0 then return false end
+local total = tonumber(ARGV[2]) + tonumber(redis.call('HGET', KEYS[2], ARGV[1]) or 0)
+  + tonumber(redis.call('HGET', KEYS[3], ARGV[1]) or 0)
+redis.call('SET', KEYS[1], total, 'EX', ARGV[4])
+return total
+"""
+
+# KEYS: source hash, its parked hash, claim, active flushes, generation. ARGV: token, ttl.
+_CLAIM_LUA = """
+local has_source = redis.call('EXISTS', KEYS[1]) == 1
+local has_parked = redis.call('EXISTS', KEYS[2]) == 1
+if not has_source and not has_parked then return 0 end
+if has_source then redis.call('RENAME', KEYS[1], KEYS[3]) end
+if has_parked then
+  local items = redis.call('HGETALL', KEYS[2])
+  for i = 1, #items, 2 do redis.call('HINCRBY', KEYS[3], items[i], items[i + 1]) end
+  redis.call('DEL', KEYS[2])
+end
+local now = redis.call('TIME')
+redis.call('ZADD', KEYS[4], now[1] + ARGV[2], ARGV[1])
+redis.call('INCR', KEYS[5])
+return 1
+"""
+
+# KEYS: claim, parked, active flushes, generation. ARGV: token, "park" to keep the batch.
+_RELEASE_LUA = """
+if ARGV[2] == 'park' then
+  local items = redis.call('HGETALL', KEYS[1])
+  for i = 1, #items, 2 do redis.call('HINCRBY', KEYS[2], items[i], items[i + 1]) end
+end
+redis.call('DEL', KEYS[1])
+redis.call('ZREM', KEYS[3], ARGV[1])
+redis.call('INCR', KEYS[4])
+return 1
+"""
+
+PARKED_SUFFIX = ":parked"
 
 
-@lru_cache(maxsize=1)
-def redis_client():
-    """A Redis client when REDIS_URL is set, else None."""
+class RedisBuffer:
+    """The Redis client, key names and registered scripts for one REDIS_URL and key prefix.
+
+    After an error Redis is left alone for `REDIS_RETRY_SECONDS` (`usable` is false), so a
+    Redis outage costs one failed call per process and period, not one per request.
+    """
+
+    def __init__(self, url: str, prefix: str):
+        import redis
+        from redis.backoff import NoBackoff
+        from redis.retry import Retry
+
+        # No automatic retry: a counting script retried after a timeout could count a view twice.
+        # The health check replaces connections that went stale while idle (e.g. Redis restarted).
+        self.client = redis.Redis.from_url(
+            url, socket_timeout=2, socket_connect_timeout=1, retry=Retry(NoBackoff(), 0), health_check_interval=30
+        )
+        self.prefix = prefix
+        self.count_script = self.client.register_script(_COUNT_LUA)
+        self.seed_script = self.client.register_script(_SEED_LUA)
+        self.claim_script = self.client.register_script(_CLAIM_LUA)
+        self.release_script = self.client.register_script(_RELEASE_LUA)
+        self._down_until = 0.0
+        self._thread = threading.local()
+
+    def usable(self) -> bool:
+        return self._down_until <= time.monotonic()
+
+    def failed(self, what: str) -> None:
+        self._down_until = time.monotonic() + REDIS_RETRY_SECONDS
+        logger.warning("Redis unavailable (%s); not used for %s s", what, REDIS_RETRY_SECONDS, exc_info=True)
+
+    def command(self, *args):
+        """Run one command on this thread's own connection (the per-view calls).
+
+        The client checks a connection out of its pool and wraps each command in retry, event
+        and metrics layers: about 105 µs of CPU for the counting script, against 40 µs on a
+        connection of our own. Rare calls (seeding, flushing) go through the client.
+        """
+        connection = getattr(self._thread, "connection", None)
+        if connection is None or connection.pid != os.getpid():
+            pool = self.client.connection_pool
+            connection = self._thread.connection = pool.connection_class(**pool.connection_kwargs)
+        try:
+            connection.send_command(*args)
+            return connection.read_response()
+        except ResponseError:
+            raise  # an error reply: the connection is still in step
+        except BaseException:
+            connection.disconnect()  # a reply may be half read
+            raise
+
+    def run(self, script, *, keys: list, args: list):
+        """Run a registered script with `command`, loading it again if Redis lost it (restart)."""
+        try:
+            return self.command("EVALSHA", script.sha, len(keys), *keys, *args)
+        except NoScriptError:
+            return self.command("EVAL", script.script, len(keys), *keys, *args)
+
+    @property
+    def totals_key(self) -> str:
+        return f"{self.prefix}views:total"
+
+    def day_key(self, day: datetime.date) -> str:
+        return f"{self.prefix}views:day:{day.isoformat()}"
+
+    def shown_key(self, page_id: int) -> str:
+        return f"{self.prefix}views:shown:{page_id}"
+
+    @property
+    def generation_key(self) -> str:
+        return f"{self.prefix}views:flush-generation"
+
+    @property
+    def active_key(self) -> str:
+        return f"{self.prefix}views:flushing"
+
+
+def key_prefix() -> str:
+    """Prefix of every Redis key we write: the cache's KEY_PREFIX, so one setting separates deployments."""
+    return (settings.CACHES.get("default", {}).get("KEY_PREFIX") or "tuyengiao") + ":"
+
+
+@lru_cache(maxsize=8)
+def _buffer_for(url: str, prefix: str) -> RedisBuffer:
+    return RedisBuffer(url, prefix)
+
+
+def redis_buffer() -> RedisBuffer | None:
+    """The buffer for the current settings (cached per URL and prefix, so overridden settings take effect)."""
     if not settings.REDIS_URL:
         return None
-    import redis
+    return _buffer_for(settings.REDIS_URL, key_prefix())
 
-    return redis.Redis.from_url(settings.REDIS_URL, socket_timeout=2, socket_connect_timeout=2)
+
+def redis_client():
+    """A Redis client when REDIS_URL is set, else None."""
+    buffer = redis_buffer()
+    return buffer.client if buffer else None
 
 
 def today() -> datetime.date:
@@ -67,19 +238,19 @@ def today() -> datetime.date:
 # --- the reader's cookie ---------------------------------------------------
 
 
-def parse_cookie(value: str | None, *, day: datetime.date) -> set[int]:
-    """Ids already counted today; a cookie from another day counts as empty."""
+def parse_cookie(value: str | None, *, day: datetime.date) -> list[int]:
+    """Ids already counted today, oldest first; a cookie from another day counts as empty."""
     if not value:
-        return set()
+        return []
     stamp, _, ids = value.partition(".")
     if stamp != day.strftime("%Y%m%d"):
-        return set()
-    return {int(item) for item in ids.split(".") if item.isdigit()}
+        return []
+    return list(dict.fromkeys(int(item) for item in ids.split(".") if item.isdigit()))
 
 
-def build_cookie(ids: set[int], *, day: datetime.date) -> str:
-    kept = sorted(ids)[-MAX_IDS_IN_COOKIE:]
-    return ".".join([day.strftime("%Y%m%d"), *map(str, kept)])
+def build_cookie(ids: list[int], *, day: datetime.date) -> str:
+    """Today's stamp and the most recently counted ids (the oldest drop out beyond the limit)."""
+    return ".".join([day.strftime("%Y%m%d"), *map(str, ids[-MAX_IDS_IN_COOKIE:])])
 
 
 def seconds_until_midnight() -> int:
@@ -88,14 +259,17 @@ def seconds_until_midnight() -> int:
     return max(60, int((tomorrow - now).total_seconds()))
 
 
-def count_view_for_request(request, response, *, page_id: int) -> bool:
-    """Count this view unless the browser was already counted today; update the cookie."""
+def count_view_and_read(request, response, *, page_id: int) -> int:
+    """Count this view unless the browser was already counted today; return the count to show.
+
+    With Redis this is one round trip in the common case.
+    """
     day = today()
     seen = parse_cookie(request.COOKIES.get(COOKIE_NAME), day=day)
     if page_id in seen:
-        return False
-    record_view(page_id=page_id, day=day)
-    seen.add(page_id)
+        return current_view_count(page_id=page_id)
+    shown = record_view(page_id=page_id, day=day)
+    seen.append(page_id)
     response.set_cookie(
         COOKIE_NAME,
         build_cookie(seen, day=day),
@@ -104,35 +278,67 @@ def count_view_for_request(request, response, *, page_id: int) -> bool:
         samesite="Lax",
         secure=request.is_secure(),
     )
+    return shown
+
+
+def count_view_for_request(request, response, *, page_id: int) -> bool:
+    """Count this view unless the browser was already counted today; update the cookie.
+
+    Returns whether the view was counted. Prefer `count_view_and_read` when the count is shown.
+    """
+    day = today()
+    if page_id in parse_cookie(request.COOKIES.get(COOKIE_NAME), day=day):
+        return False
+    count_view_and_read(request, response, page_id=page_id)
     return True
 
 
 # --- counting --------------------------------------------------------------
 
 
-def record_view(*, page_id: int, day: datetime.date | None = None) -> None:
+def record_view(*, page_id: int, day: datetime.date | None = None) -> int:
+    """Count one view; returns the article's current total including it."""
     day = day or today()
-    client = redis_client()
-    if client is not None:
+    buffer = redis_buffer()
+    if buffer is not None and buffer.usable():
         try:
-            pipe = client.pipeline(transaction=False)
-            pipe.hincrby(TOTALS_KEY, page_id, 1)
-            pipe.hincrby(f"{DAILY_KEY_PREFIX}{day.isoformat()}", page_id, 1)
-            pipe.execute()
-            return
-        except Exception:  # Redis down: count in the database instead of losing the view.
-            logger.warning("Redis unavailable, counting view in the database", exc_info=True)
-    add_views_to_database(totals={page_id: 1}, daily={day: {page_id: 1}})
+            shown = buffer.run(
+                buffer.count_script,
+                keys=[buffer.totals_key, buffer.day_key(day), buffer.shown_key(page_id)],
+                args=[page_id],
+            )
+        except RedisError:  # Redis down: count in the database instead of losing the view.
+            buffer.failed("view counted in the database")
+        else:
+            return int(shown) if shown is not None else _shown_total_after_seeding(buffer, page_id)
+    _retry_while_locked(lambda: add_views_to_database(totals={page_id: 1}, daily={day: {page_id: 1}}))
+    return _retry_while_locked(lambda: stored_view_count(page_id=page_id))
+
+
+def _retry_while_locked(action):
+    """Run `action`, retrying while SQLite reports the database locked (not inside a transaction).
+
+    SQLite waits for a busy file database itself, but a shared-cache database (the in-memory one
+    tests use) fails at once; the increments run in one transaction, so a retry never counts twice.
+    """
+    for delay in SQLITE_LOCK_RETRY_DELAYS:
+        try:
+            return action()
+        except OperationalError as error:
+            if connection.in_atomic_block or "locked" not in str(error):
+                raise
+            time.sleep(delay)
+    return action()
 
 
 def add_views_to_database(*, totals: dict[int, int], daily: dict[datetime.date, dict[int, int]]) -> None:
     """Add increments with atomic UPDATEs in one transaction; insert missing rows."""
-    with transaction.atomic():
-        for page_id, amount in totals.items():
+    with transaction.atomic():  # rows in id order, so concurrent flushes never deadlock
+        for page_id, amount in sorted(totals.items()):
             if not ArticleViewTotal.objects.filter(page_id=page_id).update(count=F("count") + amount):
                 _insert_or_update(ArticleViewTotal, {"page_id": page_id}, amount)
-        for day, counts in daily.items():
-            for page_id, amount in counts.items():
+        for day, counts in sorted(daily.items()):
+            for page_id, amount in sorted(counts.items()):
                 updated = ArticleDailyViews.objects.filter(page_id=page_id, day=day).update(count=F("count") + amount)
                 if not updated:
                     _insert_or_update(ArticleDailyViews, {"page_id": page_id, "day": day}, amount)
@@ -148,67 +354,92 @@ def _insert_or_update(model, key: dict, amount: int) -> None:
             logger.info("View for missing article %s dropped", key)
 
 
-def flush_view_counts() -> int:
-    """Move buffered Redis increments to the database. Returns views flushed."""
-    client = redis_client()
-    if client is None:
-        return 0
-    flushed = 0
-    keys = [TOTALS_KEY] + sorted(k.decode() for k in client.scan_iter(f"{DAILY_KEY_PREFIX}*"))
-    for key in keys:
-        if key.endswith(FLUSHING_SUFFIX):
-            continue
-        flushed += _flush_key(client, key)
-    return flushed
+# --- reading ---------------------------------------------------------------
 
 
-def _flush_key(client, key: str) -> int:
-    # A leftover ":flushing" hash means an earlier flush failed; retry it first.
-    flushing = key + FLUSHING_SUFFIX
-    if not client.exists(flushing):
-        try:
-            client.rename(key, flushing)
-        except Exception:  # key vanished (nothing buffered)
-            return 0
-    # Claim the batch so two flushers never add it twice.
-    claim = f"{flushing}:claim:{uuid.uuid4().hex}"
-    try:
-        client.rename(flushing, claim)
-    except Exception:
-        return 0
-    raw = client.hgetall(claim)
-    counts = {int(k): int(v) for k, v in raw.items()}
-    try:
-        if key == TOTALS_KEY:
-            add_views_to_database(totals=counts, daily={})
-        else:
-            day = datetime.date.fromisoformat(key.removeprefix(DAILY_KEY_PREFIX))
-            add_views_to_database(totals={}, daily={day: counts})
-    except Exception:
-        # Put the batch back for the next flush; merge with anything parked meanwhile.
-        pipe = client.pipeline()
-        for page_id, amount in counts.items():
-            pipe.hincrby(flushing, page_id, amount)
-        pipe.delete(claim)
-        pipe.execute()
-        raise
-    client.delete(claim)
-    return sum(counts.values())
-
-
-def pending_view_count(*, page_id: int) -> int:
-    client = redis_client()
-    if client is None:
-        return 0
-    try:
-        pipe = client.pipeline(transaction=False)
-        pipe.hget(TOTALS_KEY, page_id)
-        pipe.hget(TOTALS_KEY + FLUSHING_SUFFIX, page_id)
-        return sum(int(v) for v in pipe.execute() if v)
-    except Exception:
-        return 0
+def stored_view_count(*, page_id: int) -> int:
+    """The total in the database (without what is still buffered in Redis)."""
+    return ArticleViewTotal.objects.filter(page_id=page_id).values_list("count", flat=True).first() or 0
 
 
 def current_view_count(*, page_id: int) -> int:
-    stored = ArticleViewTotal.objects.filter(page_id=page_id).values_list("count", flat=True).first() or 0
-    return stored + pending_view_count(page_id=page_id)
+    """Database total plus buffered views: what readers see."""
+    buffer = redis_buffer()
+    if buffer is not None and buffer.usable():
+        try:
+            shown = buffer.command("GET", buffer.shown_key(page_id))
+        except RedisError:
+            buffer.failed("showing the database view count")
+        else:
+            return int(shown) if shown is not None else _shown_total_after_seeding(buffer, page_id)
+    return stored_view_count(page_id=page_id)
+
+
+def _shown_total_after_seeding(buffer: RedisBuffer, page_id: int) -> int:
+    try:
+        return _seed_shown_total(buffer, page_id)
+    except RedisError:  # the view itself is already counted; only the display falls back
+        buffer.failed("showing the database view count")
+        return stored_view_count(page_id=page_id)
+
+
+def _seed_shown_total(buffer: RedisBuffer, page_id: int) -> int:
+    """Store database total + buffered views as the shown total, unless a flush commits meanwhile."""
+    keys = [
+        buffer.shown_key(page_id),
+        buffer.totals_key,
+        buffer.totals_key + PARKED_SUFFIX,
+        buffer.generation_key,
+        buffer.active_key,
+    ]
+    for delay in (0.0, *SEED_RETRY_DELAYS):
+        time.sleep(delay)
+        generation = buffer.client.get(buffer.generation_key) or b""
+        stored = _retry_while_locked(lambda: stored_view_count(page_id=page_id))
+        shown = buffer.seed_script(keys=keys, args=[page_id, stored, generation, SHOWN_TOTAL_SECONDS])
+        if shown is not None:
+            return int(shown)
+    # A flush kept its claim for half a second: show an estimate now, seed on a later view.
+    logger.warning("View count of article %s not seeded: a flush is still committing", page_id)
+    pending = buffer.client.hmget(buffer.totals_key, page_id) + buffer.client.hmget(keys[2], page_id)
+    return stored + sum(int(value) for value in pending if value)
+
+
+# --- flushing the Redis buffer ---------------------------------------------
+
+
+def flush_view_counts() -> int:
+    """Move buffered Redis increments to the database. Returns views flushed."""
+    buffer = redis_buffer()
+    if buffer is None:
+        return 0
+    day_prefix = f"{buffer.prefix}views:day:"
+    sources = {key.decode().removesuffix(PARKED_SUFFIX) for key in buffer.client.scan_iter(f"{day_prefix}*")}
+    flushed = 0
+    for source in [buffer.totals_key, *sorted(sources)]:
+        flushed += _flush_key(buffer, source, day_prefix=day_prefix)
+    return flushed
+
+
+def _flush_key(buffer: RedisBuffer, source: str, *, day_prefix: str) -> int:
+    token = uuid.uuid4().hex
+    claim = f"{buffer.prefix}views:claim:{token}"
+    parked = source + PARKED_SUFFIX
+    if not buffer.claim_script(
+        keys=[source, parked, claim, buffer.active_key, buffer.generation_key], args=[token, FLUSH_CLAIM_SECONDS]
+    ):
+        return 0  # nothing buffered
+    release_keys = [claim, parked, buffer.active_key, buffer.generation_key]
+    try:
+        counts = {int(k): int(v) for k, v in buffer.client.hgetall(claim).items() if int(v)}
+        if source == buffer.totals_key:
+            _retry_while_locked(lambda: add_views_to_database(totals=counts, daily={}))
+        else:
+            day = datetime.date.fromisoformat(source.removeprefix(day_prefix))
+            _retry_while_locked(lambda: add_views_to_database(totals={}, daily={day: counts}))
+    except Exception:
+        # Park the batch for the next flush (merged with anything parked meanwhile).
+        buffer.release_script(keys=release_keys, args=[token, "park"])
+        raise
+    buffer.release_script(keys=release_keys, args=[token, "done"])
+    return sum(counts.values())
