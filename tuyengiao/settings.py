@@ -40,6 +40,8 @@ INSTALLED_APPS = [
     "tuyengiao.units",
     "tuyengiao.portal",
     "tuyengiao.search",
+    "tuyengiao.opinion",
+    "tuyengiao.tasks",
     "tuyengiao.accounts",
     "wagtail.contrib.forms",
     "wagtail.contrib.redirects",
