@@ -10,6 +10,7 @@ from wagtail.documents import urls as wagtaildocs_urls
 from tuyengiao.accounts import urls as accounts_urls
 from tuyengiao.portal import views as portal_views
 from tuyengiao.search import views as search_views
+from tuyengiao.units import views as units_views
 
 handler404 = "tuyengiao.portal.views.page_not_found"
 handler500 = "tuyengiao.portal.views.server_error"
@@ -21,6 +22,7 @@ urlpatterns = [
     path("binh-luan/<int:article_id>/", portal_views.comment_post, name="comment_post"),
     path("api/v1/articles/<int:article_id>/views", portal_views.view_count_json, name="view_count_json"),
     path("api/v1/search", search_views.search_api, name="search_api"),
+    path("api/v1/units/", units_views.unit_list_api, name="units_api"),
     path("sitemap.xml", sitemap, name="sitemap"),
     path("robots.txt", portal_views.robots_txt, name="robots_txt"),
 ]

@@ -45,6 +45,15 @@ class UnitGroup(models.Model):
 
 class Unit(MP_Node):
     name = models.CharField("tên", max_length=255)
+    code = models.CharField(
+        "mã đơn vị",
+        max_length=64,
+        unique=True,
+        null=True,
+        blank=True,
+        help_text="Mã ổn định dùng khi nhập, xuất Excel (ví dụ DU-LH). Không trùng giữa các đơn vị.",
+        error_messages={"unique": "Mã đơn vị này đã được dùng cho một đơn vị khác."},
+    )
     kind = models.CharField("loại", max_length=32, choices=UnitKind.choices)
     level = models.CharField("cấp", max_length=32, choices=UnitLevel.choices)
     short_code = models.CharField(
@@ -81,11 +90,13 @@ class Unit(MP_Node):
         return self.name
 
     def clean(self):
+        self.code = (self.code or "").strip() or None
         if self.valid_from and self.valid_to and self.valid_to < self.valid_from:
             raise ValidationError({"valid_to": "Ngày hết hiệu lực không được trước ngày bắt đầu hiệu lực."})
 
     @property
     def is_active(self) -> bool:
+        """Not closed, merged or split (a closing date, even a future one, ends the unit's active life)."""
         return self.valid_to is None
 
 
@@ -130,3 +141,23 @@ class RoleAssignment(models.Model):
     def clean(self):
         if self.valid_to and self.valid_to < self.valid_from:
             raise ValidationError({"valid_to": "Ngày kết thúc không được trước ngày bắt đầu."})
+
+
+class UnitImport(models.Model):
+    """One imported XLSX file; its SHA-256 refuses the same file a second time."""
+
+    sha256 = models.CharField("SHA-256", max_length=64, unique=True)
+    file_name = models.CharField("tên tệp", max_length=255)
+    unit_count = models.PositiveIntegerField("số đơn vị đã nhập")
+    imported_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name="người nhập", null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    imported_at = models.DateTimeField("thời điểm nhập", auto_now_add=True)
+
+    class Meta:
+        verbose_name = "lần nhập cây đơn vị"
+        verbose_name_plural = "các lần nhập cây đơn vị"
+        ordering = ["-imported_at"]
+
+    def __str__(self) -> str:
+        return self.file_name

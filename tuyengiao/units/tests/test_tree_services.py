@@ -140,3 +140,19 @@ def test_assignment_ending_before_it_starts_is_refused(tree):
         services.role_assign(
             user=user, unit=tree["a"], role=Role.HEAD, valid_from=D(2024, 1, 1), valid_to=D(2023, 1, 1)
         )
+
+
+def test_units_active_during_a_period_include_the_merged_ward_before_its_merger(tree):
+    services.unit_merge(source=tree["b"], target=tree["a"], on=D(2025, 7, 1))
+    services.unit_close(unit=fresh(tree["cell_a"]), on=D(2025, 3, 1))
+
+    first_half = set(selectors.units_active_during(fresh(tree["a"]), start=D(2025, 1, 1), end=D(2025, 6, 30)))
+    second_half = set(selectors.units_active_during(fresh(tree["a"]), start=D(2025, 7, 1), end=D(2025, 12, 31)))
+
+    assert {u.name for u in first_half} == {
+        "Đảng ủy phường A",
+        "Đảng ủy phường B",
+        "Chi bộ khu vực 1",
+        "Chi bộ khu vực 2",
+    }
+    assert {u.name for u in second_half} == {"Đảng ủy phường A", "Chi bộ khu vực 2"}

@@ -21,4 +21,8 @@ class Command(BaseCommand):
         out(f"  Biên tập viên:      {demo.EDITOR_USERNAME} / {demo.DEMO_PASSWORD}")
         out(f"  Kiểm duyệt viên:    {demo.REVIEWER_USERNAME} / {demo.DEMO_PASSWORD}")
         out(f"  Quản trị:           {demo.ADMIN_USERNAME} / {demo.DEMO_PASSWORD}")
+        from tuyengiao.units.demo import DEMO_LOGINS
+
+        for username, role in DEMO_LOGINS:
+            out(f"  {role}: {username} / {demo.DEMO_PASSWORD}")
         out("")
