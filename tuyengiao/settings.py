@@ -40,6 +40,7 @@ INSTALLED_APPS = [
     "tuyengiao.units",
     "tuyengiao.portal",
     "tuyengiao.search",
+    "tuyengiao.documents",
     "tuyengiao.opinion",
     "tuyengiao.tasks",
     "tuyengiao.accounts",

@@ -124,6 +124,18 @@ class HomePage(RoutablePageMixin, Page):
 
         return views.search_page(request, home=self)
 
+    @path("van-ban/", name="documents")
+    def documents_view(self, request):
+        from tuyengiao.documents import views
+
+        return views.document_list(request, home=self)
+
+    @path("van-ban/<int:pk>/", name="document")
+    def document_view(self, request, pk):
+        from tuyengiao.documents import views
+
+        return views.document_detail(request, home=self, pk=pk)
+
     @path("tin/<int:article_id>/", name="article_by_id")
     def article_by_id(self, request, article_id):
         from . import views

@@ -1,0 +1,8 @@
+from django.apps import AppConfig
+
+
+class DocumentsConfig(AppConfig):
+    name = "tuyengiao.documents"
+    label = "documents"
+    verbose_name = "Văn bản"
+    default_auto_field = "django.db.models.BigAutoField"
