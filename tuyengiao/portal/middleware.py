@@ -7,11 +7,14 @@ from .dates import vietnamese_number
 class ArticleFastPathMiddleware:
     """Serve cached article HTML to anonymous readers before routing.
 
-    It sits right after SecurityMiddleware: a hit costs one cache read, one
-    view-count call (with Redis: one script that counts the view and returns
-    the current total) and a byte replace, with no session, no page lookup,
-    no database query and no template rendering. A miss falls through to
-    Wagtail, whose `ArticlePage.serve` fills the cache.
+    It sits right after SecurityMiddleware and only serves anonymous plain
+    GET/HEAD requests (no session or messages cookie, no query string; see
+    `pagecache.is_cacheable_request`). A hit costs a cache read (with Redis
+    usually from the process's own copy), one view-count call (with Redis:
+    one script that counts the view and returns the current total) and a
+    byte replace, with no session, no page lookup, no database query and no
+    template rendering. A miss falls through to Wagtail, whose
+    `ArticlePage.serve` renders the page and fills the cache.
     """
 
     def __init__(self, get_response):

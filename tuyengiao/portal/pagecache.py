@@ -10,8 +10,11 @@ We cache whole responses ourselves rather than with Django's
 would neither count views nor show current counts (STYLE.md).
 
 With Redis the entries are plain Redis strings read with the view counter's
-client: Django's Redis cache backend builds a client object and pickles
+connection: Django's Redis cache backend builds a client object and pickles
 the value on every call, which costs more than the rest of a cached hit.
+Each process also keeps what it read for `LOCAL_SECONDS`, so a hit usually
+needs one Redis call in all (the view count); the price is that another
+process may serve the replaced HTML for up to that second after publishing.
 Without Redis (development, tests) Django's local-memory cache is used.
 
 Stale HTML: an article is rendered from the database before it is stored.
@@ -27,7 +30,6 @@ from __future__ import annotations
 import logging
 import time
 from dataclasses import dataclass
-from functools import lru_cache
 
 from django.conf import settings
 from django.core.cache import cache
@@ -86,25 +88,17 @@ def request_key(request) -> str:
 
 
 def _redis():
-    """(buffer, scripts) when REDIS_URL is set, else None (Django's cache is used)."""
-    buffer = viewcounts.redis_buffer()
-    if buffer is None:
-        return None
-    return buffer, _scripts(buffer.client)
-
-
-@lru_cache(maxsize=8)
-def _scripts(client) -> tuple:
-    return client.register_script(_STORE_LUA), client.register_script(_INVALIDATE_LUA)
+    """The Redis buffer when REDIS_URL is set, else None (Django's cache is used)."""
+    return viewcounts.redis_buffer()
 
 
 def get(request) -> Entry | None:
     """The cached entry for this URL, if any."""
     key = request_key(request)
-    redis = _redis()
-    if redis is None:
+    buffer = _redis()
+    if buffer is None:
         return cache.get(key)
-    buffer, _ = redis
+    key = buffer.prefix + key
     now = time.monotonic()
     local = _local.get(key)
     if local is not None and local[0] > now:
@@ -112,7 +106,7 @@ def get(request) -> Entry | None:
     if not buffer.usable():
         return None  # Redis down: render the page instead
     try:
-        raw = buffer.command("GET", buffer.prefix + key)
+        raw = buffer.command("GET", key)
     except RedisError:
         buffer.failed("article cache skipped")
         return None
@@ -129,10 +123,9 @@ def get(request) -> Entry | None:
 
 def generation() -> str:
     """Changes whenever any article's cached HTML is dropped ('' when unknown)."""
-    redis = _redis()
-    if redis is None:
+    buffer = _redis()
+    if buffer is None:
         return str(cache.get(_GENERATION_KEY, 0))
-    buffer, _ = redis
     if not buffer.usable():
         return ""
     try:
@@ -147,8 +140,8 @@ def store(request, *, page_id: int, html: str, content_type: str) -> None:
     timeout = settings.ARTICLE_HTML_CACHE_SECONDS
     seen = getattr(request, "article_cache_generation", "")
     body = html.encode()
-    redis = _redis()
-    if redis is None:
+    buffer = _redis()
+    if buffer is None:
         if seen and str(cache.get(_GENERATION_KEY, 0)) != seen:
             return
         cache.set(key, Entry(page_id=page_id, content_type=content_type, body=body), timeout)
@@ -157,15 +150,12 @@ def store(request, *, page_id: int, html: str, content_type: str) -> None:
         if key not in known:
             cache.set(paths_key, [*known, key][-_MAX_PATHS:], timeout)
         return
-    buffer, (store_script, _) = redis
     if not buffer.usable():
         return
     prefix = buffer.prefix
+    keys = [prefix + key, prefix + _PATHS_KEY.format(page_id=page_id), prefix + _GENERATION_KEY]
     try:
-        store_script(
-            keys=[prefix + key, prefix + _PATHS_KEY.format(page_id=page_id), prefix + _GENERATION_KEY],
-            args=[b"%d\n%s\n%s" % (page_id, content_type.encode(), body), timeout, seen],
-        )
+        buffer.client.eval(_STORE_LUA, 3, *keys, b"%d\n%s\n%s" % (page_id, content_type.encode(), body), timeout, seen)
     except RedisError:
         buffer.failed("article not cached")
 
@@ -180,8 +170,8 @@ def _drop(page_id: int) -> None:
     for key, (_, entry) in list(_local.items()):
         if entry.page_id == page_id:
             _local.pop(key, None)
-    redis = _redis()
-    if redis is None:
+    buffer = _redis()
+    if buffer is None:
         try:
             cache.incr(_GENERATION_KEY)
         except ValueError:
@@ -189,9 +179,9 @@ def _drop(page_id: int) -> None:
         paths_key = _PATHS_KEY.format(page_id=page_id)
         cache.delete_many([*(cache.get(paths_key) or []), paths_key])
         return
-    buffer, (_, invalidate_script) = redis
+    keys = [buffer.prefix + _PATHS_KEY.format(page_id=page_id), buffer.prefix + _GENERATION_KEY]
     try:  # tried even while Redis is marked down: a stale page must not outlive the outage
-        invalidate_script(keys=[buffer.prefix + _PATHS_KEY.format(page_id=page_id), buffer.prefix + _GENERATION_KEY])
+        buffer.client.eval(_INVALIDATE_LUA, 2, *keys)
     except RedisError:
         buffer.failed(f"cached article {page_id} not dropped")
 
