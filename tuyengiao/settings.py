@@ -43,6 +43,7 @@ INSTALLED_APPS = [
     "tuyengiao.documents",
     "tuyengiao.opinion",
     "tuyengiao.tasks",
+    "tuyengiao.education",
     "tuyengiao.accounts",
     "wagtail.contrib.forms",
     "wagtail.contrib.redirects",
