@@ -8,8 +8,11 @@ One article a line::
 
 ``category`` (slug), ``site`` (hostname), ``id``, ``byline`` and ``tags`` are
 optional; without ``site`` the default site is used, without ``category`` its
-first category. Every line is checked before anything is written; one bad
-line refuses the whole file.
+first category (in tree order). ``lead`` may be empty (older systems often
+have none; the editor is asked for one at the next edit). Body HTML is
+cleaned to what the rich text editor allows (scripts, styles and images go).
+Every line is checked before anything is written; one bad line refuses the
+whole file, with every reason listed.
 
 Why not ``parent.add_child()`` + ``save_revision().publish()`` per article:
 that costs tens of milliseconds an article (tree locking, full_clean,

@@ -11,6 +11,14 @@ locale, at every Vietnamese letter. A literal is taken as is, like the
 ``simple`` configuration without any parsing. Fields are separated by a
 position gap so a phrase never spans two fields. A bare syllable is a prefix
 query (``'dang_':*``), which GIN answers from its sorted list of keys.
+
+Phrases: GIN does not store positions, so ``'a' <-> 'b'`` is checked row by
+row on every article that has both words — for a name such as "Hoàng Thu
+Thắng", whose syllables are all common, that was thousands of rows (2 s at
+100k articles). A fourth tsvector, ``pairs_tsv``, holds each pair of
+neighbouring syllables in folded form (``hoang+thu``, ``thu+thang``) without
+positions; a phrase first asks GIN for its pairs, and only those few rows
+are checked for the exact phrase.
 """
 
 from __future__ import annotations
@@ -26,6 +34,7 @@ from ..query import Query, Syllable, Term
 from ..text import nfc
 
 COLUMNS = {("title",): "title_tsv", ("title", "lead"): "tl_tsv", ("title", "lead", "body"): "all_tsv"}
+GIN_COLUMNS = (*COLUMNS.values(), "pairs_tsv")
 MAX_POSITIONS = 255  # PostgreSQL keeps at most 256 positions per lexeme
 CHUNK = 500
 MAINTENANCE_WORK_MEM = "256MB"  # for building the GIN indexes of a million articles in minutes, not hours
@@ -47,6 +56,25 @@ def tsvector(fields: Sequence[Sequence[str]]) -> str:
     return " ".join(f"'{key}':{','.join(found)}" for key, found in positions.items())
 
 
+def _folded(key: str) -> str:
+    return key[: key.index("_")]
+
+
+def pairs(fields: Sequence[Sequence[str]]) -> str:
+    """Neighbouring syllables of each field, folded: ``'hoang+thu' 'thu+thang'``."""
+    found = {f"'{_folded(a)}+{_folded(b)}'" for keys in fields for a, b in zip(keys, keys[1:], strict=False)}
+    return " ".join(sorted(found))
+
+
+def _pairs_query(query: Query) -> str:
+    found = {
+        f"'{a.folded}+{b.folded}'"
+        for term in query.terms
+        for a, b in zip(term.syllables, term.syllables[1:], strict=False)
+    }
+    return " & ".join(sorted(found))
+
+
 def _lexeme(syllable: Syllable, literal: bool) -> str:
     if syllable.exact:
         return f"'{syllable.key}'"
@@ -64,10 +92,14 @@ class Compiled:
 
     def __init__(self, query: Query, tiers: list[Tier]):
         self.tiers = [(COLUMNS[t.fields], " & ".join(_term(term, t.literal) for term in query.terms)) for t in tiers]
+        self.pairs = _pairs_query(query)
 
     def conditions(self, tier: int, scope: Sequence[int]) -> tuple[list[str], list]:
         column, tsquery = self.tiers[tier]
         sql, params = [f"{column} @@ %s::tsquery"], [tsquery]
+        if self.pairs:
+            sql.append("pairs_tsv @@ %s::tsquery")
+            params.append(self.pairs)
         if scope:
             sql.append("scope @> %s::integer[]")
             params.append(list(scope))
@@ -93,7 +125,8 @@ class PostgresIndex:
                 f"CREATE TABLE {self.documents} (sort_key bigint NOT NULL, page_id integer NOT NULL, "
                 "scope integer[] NOT NULL, title text NOT NULL, lead text NOT NULL, body text NOT NULL, "
                 "indexed_at double precision NOT NULL, title_tsv tsvector NOT NULL, tl_tsv tsvector NOT NULL, "
-                f"all_tsv tsvector NOT NULL, CONSTRAINT tgsearch_doc_pk_{self.tag} PRIMARY KEY (sort_key))"
+                "all_tsv tsvector NOT NULL, pairs_tsv tsvector NOT NULL, "
+                f"CONSTRAINT tgsearch_doc_pk_{self.tag} PRIMARY KEY (sort_key))"
             )
             cursor.execute(f"CREATE UNIQUE INDEX tgsearch_doc_page_{self.tag} ON {self.documents} (page_id)")
             cursor.execute(f"CREATE INDEX tgsearch_doc_indexed_{self.tag} ON {self.documents} (indexed_at)")
@@ -106,7 +139,7 @@ class PostgresIndex:
         """Create the GIN indexes (after a bulk load: much faster than updating them row by row)."""
         with transaction.atomic(using=self.connection.alias), self.connection.cursor() as cursor:
             cursor.execute(f"SET LOCAL maintenance_work_mem TO '{MAINTENANCE_WORK_MEM}'")
-            for column in COLUMNS.values():
+            for column in GIN_COLUMNS:
                 name = f"tgsearch_doc_{column}_{self.tag or secrets.token_hex(4)}"
                 cursor.execute(f"CREATE INDEX IF NOT EXISTS {name} ON {self.documents} USING gin ({column})")
             cursor.execute(f"ANALYZE {self.documents}")
@@ -156,6 +189,7 @@ class PostgresIndex:
                     tsvector([title]),
                     tsvector([title, lead]),
                     tsvector([title, lead, body]),
+                    pairs([title, lead, body]),
                 )
             )
         if not rows:
@@ -163,8 +197,8 @@ class PostgresIndex:
         with self.connection.cursor() as cursor:
             cursor.executemany(
                 f"INSERT INTO {self.documents} (sort_key, page_id, scope, title, lead, body, indexed_at, "
-                "title_tsv, tl_tsv, all_tsv) VALUES (%s, %s, %s, %s, %s, %s, %s, %s::tsvector, %s::tsvector, "
-                "%s::tsvector)",
+                "title_tsv, tl_tsv, all_tsv, pairs_tsv) VALUES (%s, %s, %s, %s, %s, %s, %s, %s::tsvector, "
+                "%s::tsvector, %s::tsvector, %s::tsvector)",
                 rows,
             )
 
