@@ -2,9 +2,11 @@
 
 Every view of a document — list, export, inspect, edit, delete, history,
 usage, the relation chooser and the next-number JSON — reads through
-`selectors.documents_visible_to(user)` (or `relation_targets_for` for the
-chooser), so a person sees only the documents of their unit subtree whatever
-URL they type. Writes go through `services` (rights, numbering, audit log).
+`selectors.documents_visible_to(user)` (the policy registered in
+wagtail_hooks.py, used by the unit-scoped views of tuyengiao.units.scoped_admin;
+`relation_targets_for` for the chooser), so a person sees only the documents
+of their unit subtree whatever URL they type. Writes go through `services`
+(rights, numbering, audit log).
 """
 
 from __future__ import annotations
@@ -13,7 +15,7 @@ import datetime
 
 import django_filters
 from django import forms
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import PermissionDenied
 from django.http import JsonResponse
 from django.shortcuts import get_object_or_404
 from django.urls import path
@@ -22,20 +24,27 @@ from django.utils.functional import cached_property
 from django.utils.text import Truncator
 from wagtail.admin.filters import DateRangePickerWidget, WagtailFilterSet
 from wagtail.admin.forms.choosers import BaseFilterForm
-from wagtail.admin.panels import FieldPanel, FieldRowPanel, InlinePanel, MultiFieldPanel, ObjectList
+from wagtail.admin.panels import FieldPanel, FieldRowPanel, InlinePanel, MultiFieldPanel
 from wagtail.admin.ui.tables import Column, TitleColumn
-from wagtail.admin.views import generic
 from wagtail.admin.views.generic import chooser as chooser_views
-from wagtail.admin.views.generic.history import HistoryView
-from wagtail.admin.views.generic.usage import UsageView
 from wagtail.admin.viewsets.base import ViewSetGroup
 from wagtail.admin.viewsets.chooser import ChooserViewSet
 from wagtail.admin.viewsets.model import ModelViewSet
+from wagtail.permissions import policy_registry
+
+from tuyengiao.units.scoped_admin import (
+    DateColumn,
+    ScopedCreateView,
+    ScopedDeleteView,
+    ScopedEditView,
+    ScopedIndexView,
+    ScopedInspectView,
+    UnitScopedViewSet,
+)
 
 from . import selectors, services
 from .forms import DocumentForm, add_errors
 from .models import Document, DocumentType, Issuer, SubjectArea, Term, format_date
-from .permissions import DocumentPermissionPolicy
 
 
 def today() -> datetime.date:
@@ -82,11 +91,6 @@ class DocumentFilterSet(WagtailFilterSet):
         return queryset.filter(is_public=value == "1")
 
 
-class DateColumn(Column):
-    def get_value(self, instance):
-        return format_date(super().get_value(instance))
-
-
 class ValidityColumn(Column):
     def get_value(self, instance):
         return instance.validity_on(today())
@@ -95,30 +99,18 @@ class ValidityColumn(Column):
 # --- document views: every one reads through the unit-scoped selector --------
 
 
-class ScopedObjectMixin:
-    """Edit and delete look documents up only among those the user may see: others give 404."""
+class DocumentSaveMixin:
+    def save_with_service(self):
+        document = self.form.save(commit=False)
+        return services.document_save(
+            actor=self.request.user, document=document, symbol=self.form.cleaned_data.get("number_symbol", "")
+        )
 
-    def get_queryset(self):
-        return selectors.documents_visible_to(self.request.user)
-
-
-class ScopedListingObjectMixin:
-    """The same for history and usage (listing views whose own queryset is of log entries or references)."""
-
-    def get_base_object_queryset(self):
-        return selectors.documents_visible_to(self.request.user)
+    def add_service_error(self, form, error):  # a race lost between validation and saving
+        add_errors(form, error)
 
 
-class DocumentIndexView(generic.IndexView):
-    # Dates stay real dates in XLSX (shown dd/mm/yyyy, see generate_xlsx_row) and read dd/mm/yyyy in CSV.
-    custom_value_preprocess = {
-        **generic.IndexView.custom_value_preprocess,
-        datetime.date: {"csv": format_date},
-    }
-
-    def get_base_queryset(self):
-        return selectors.documents_visible_to(self.request.user)
-
+class DocumentIndexView(ScopedIndexView):
     def search_queryset(self, queryset):
         # Folded, word-by-word search over number-symbol, type, summary, issuer and signer
         # (Wagtail's ORM fallback would miss "dang" for "Đảng" and "Số 05-CT/TW" for "05-CT/TW").
@@ -130,14 +122,6 @@ class DocumentIndexView(generic.IndexView):
     def is_searching(self):
         return bool(self.search_query)
 
-    def generate_xlsx_row(self, worksheet, row_dict, date_format=None):
-        for cell, value in zip(
-            super().generate_xlsx_row(worksheet, row_dict, date_format), row_dict.values(), strict=True
-        ):
-            if isinstance(value, datetime.date):
-                cell.number_format = "DD/MM/YYYY"
-            yield cell
-
     def get_filename(self):
         return f"van-ban-{today():%Y-%m-%d}"
 
@@ -145,7 +129,7 @@ class DocumentIndexView(generic.IndexView):
         return super()._get_title_column(field_name, column_class, width="13rem", **kwargs)
 
 
-class DocumentCreateView(generic.CreateView):
+class DocumentCreateView(DocumentSaveMixin, ScopedCreateView):
     def get_initial(self):
         initial = super().get_initial()
         initial.setdefault("issued_on", today())
@@ -154,59 +138,21 @@ class DocumentCreateView(generic.CreateView):
             initial.setdefault("issuer", own[0].pk)
         return initial
 
-    def save_instance(self):
-        document = self.form.save(commit=False)
-        return services.document_save(
-            actor=self.request.user, document=document, symbol=self.form.cleaned_data.get("number_symbol", "")
-        )
 
-    def form_valid(self, form):
-        try:
-            return super().form_valid(form)
-        except ValidationError as error:  # a race lost between validation and saving
-            add_errors(form, error)
-            self.produced_error_message = self.get_error_message()
-            return self.form_invalid(form)
+class DocumentEditView(DocumentSaveMixin, ScopedEditView):
+    pass
 
 
-class DocumentEditView(ScopedObjectMixin, generic.EditView):
-    def save_instance(self):
-        document = self.form.save(commit=False)
-        return services.document_save(
-            actor=self.request.user, document=document, symbol=self.form.cleaned_data.get("number_symbol", "")
-        )
-
-    def form_valid(self, form):
-        try:
-            return super().form_valid(form)
-        except ValidationError as error:
-            add_errors(form, error)
-            self.produced_error_message = self.get_error_message()
-            return self.form_invalid(form)
-
-
-class DocumentDeleteView(ScopedObjectMixin, generic.DeleteView):
+class DocumentDeleteView(ScopedDeleteView):
     def delete_action(self):
         services.document_delete(actor=self.request.user, document=self.object)
 
-    def form_valid(self, form):
-        try:
-            return super().form_valid(form)
-        except ValidationError as error:
-            from wagtail.admin import messages
 
-            messages.error(self.request, " ".join(error.messages))
-            from django.shortcuts import redirect
-
-            return redirect(self.get_success_url())
-
-
-class DocumentInspectView(generic.InspectView):
+class DocumentInspectView(ScopedInspectView):
     template_name = "documents/admin/inspect.html"
 
     def get_object(self, queryset=None):
-        documents = selectors.documents_visible_to(self.request.user).prefetch_related("attachments__file")
-        return get_object_or_404(documents, pk=self.pk)
+        return get_object_or_404(self.scoped_queryset().prefetch_related("attachments__file"), pk=self.pk)
 
     def get_fields_context(self):
         document = self.object
@@ -248,18 +194,10 @@ class DocumentInspectView(generic.InspectView):
         return context
 
 
-class DocumentHistoryView(ScopedListingObjectMixin, HistoryView):
-    pass
-
-
-class DocumentUsageView(ScopedListingObjectMixin, UsageView):
-    pass
-
-
 def next_number_view(request):
     """JSON for the form: the number-symbol the document would get (`?issuer=&doc_type=&issued_on=`)."""
     user = request.user
-    policy = DocumentPermissionPolicy(Document)
+    policy = policy_registry.get_by_type(Document)
     if not (policy.user_has_permission(user, "add") or policy.user_has_permission(user, "change")):
         raise PermissionDenied
     issuer = selectors.issuers_for(user).filter(pk=_int(request.GET.get("issuer"))).first()
@@ -307,26 +245,22 @@ def _date(value) -> datetime.date | None:
     return None
 
 
-class DocumentViewSet(ModelViewSet):
+class DocumentViewSet(UnitScopedViewSet):
     model = Document
     icon = "doc-full"
     menu_label = "Văn bản"
     menu_name = "van-ban"
     url_prefix = "van-ban"
-    copy_view_enabled = False
-    inspect_view_enabled = True
+    add_to_reference_index = True  # the files' usage pages list the documents they are attached to
+    base_form_class = DocumentForm
     index_view_class = DocumentIndexView
     add_view_class = DocumentCreateView
     edit_view_class = DocumentEditView
     delete_view_class = DocumentDeleteView
     inspect_view_class = DocumentInspectView
-    history_view_class = DocumentHistoryView
-    usage_view_class = DocumentUsageView
     filterset_class = DocumentFilterSet
     ordering = ["-issued_on", "-number"]
-    list_per_page = 50
     search_fields = ["symbol", "summary"]
-    search_backend_name = None
     list_display = [
         "symbol",  # the title column: links to edit (or inspect), with the row's action buttons
         Column("summary", label="Trích yếu", accessor=lambda d: Truncator(d.summary).chars(120)),
@@ -402,9 +336,6 @@ class DocumentViewSet(ModelViewSet):
         InlinePanel("attachments", heading="Tệp đính kèm", label="Tệp"),
         InlinePanel("relations", heading="Văn bản liên quan", label="Quan hệ"),
     ]
-
-    def get_edit_handler(self):
-        return ObjectList(self.panels, base_form_class=DocumentForm).bind_to_model(Document)
 
     def get_urlpatterns(self):
         return [*super().get_urlpatterns(), path("so-tiep-theo/", next_number_view, name="next_number")]

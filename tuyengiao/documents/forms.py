@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 from django import forms
-from django.core.exceptions import NON_FIELD_ERRORS, PermissionDenied, ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.urls import reverse
 from wagtail.admin.forms import WagtailAdminModelForm
+
+from tuyengiao.units.scoped_admin import add_service_error
 
 from . import selectors, services
 from .models import DocumentType
@@ -17,16 +19,7 @@ FIELD_ALIASES = {"symbol": "number_symbol"}
 
 def add_errors(form: forms.BaseForm, error: ValidationError) -> None:
     """Put each message on its field when the form has it, otherwise at the top."""
-    if not hasattr(error, "error_dict"):
-        form.add_error(None, error)
-        return
-    for field, messages in error.message_dict.items():
-        field = FIELD_ALIASES.get(field, field)
-        target = field if field in form.fields else None
-        shown = form.errors.get(target or NON_FIELD_ERRORS, [])
-        fresh = [message for message in messages if message not in shown]  # the model's clean() may have said it
-        if fresh:
-            form.add_error(target, fresh)
+    add_service_error(form, error, aliases=FIELD_ALIASES)
 
 
 class DocumentForm(WagtailAdminModelForm):

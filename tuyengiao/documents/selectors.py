@@ -77,6 +77,30 @@ def documents_visible_to(user) -> QuerySet[Document]:
     return documents.filter(unit__in=units_visible_to(user))
 
 
+class FileAccess:
+    OPEN = "open"  # not a Party document's file, or attached to a public one
+    SIGN_IN = "sign_in"  # attached to non-public documents only, and nobody is signed in
+    ALLOWED = "allowed"  # non-public, and the user has rights on one of those documents' units
+    DENIED = "denied"  # non-public, and the user works elsewhere
+
+
+def file_access(*, file, user) -> str:
+    """Who may download a Wagtail document (file) by its own URL (/documents/<id>/<name>).
+
+    A file attached to a non-public Party document is served only to people
+    with rights on that document's unit (`documents_visible_to`); a file that
+    any public document carries is open to all, as on the public pages.
+    """
+    attached = Document.objects.filter(attachments__file=file)
+    if not attached.exists() or attached.filter(is_public=True).exists():
+        return FileAccess.OPEN
+    if not getattr(user, "is_authenticated", False):
+        return FileAccess.SIGN_IN
+    if documents_visible_to(user).filter(attachments__file=file).exists():
+        return FileAccess.ALLOWED
+    return FileAccess.DENIED
+
+
 def relation_targets_for(user) -> QuerySet[Document]:
     """Documents a new document may refer to: the user's own ones and every public one."""
     documents = Document.objects.select_related("issuer", "doc_type")

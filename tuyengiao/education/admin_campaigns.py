@@ -18,10 +18,7 @@ from wagtail.admin.ui.tables import Column, StatusTagColumn, TitleColumn
 from tuyengiao.documents.models import Document
 from tuyengiao.documents.selectors import documents_visible_to
 from tuyengiao.units.models import Unit, UnitKind
-from tuyengiao.units.selectors import can_access_unit, managed_roots, require_unit_access
-
-from . import selectors, services
-from .admin_base import (
+from tuyengiao.units.scoped_admin import (
     DateColumn,
     NumberColumn,
     ScopedCreateView,
@@ -33,8 +30,10 @@ from .admin_base import (
     UnitChoiceField,
     UnitMultipleChoiceField,
     UnitScopedViewSet,
-    can_edit_campaign,
 )
+from tuyengiao.units.selectors import can_access_unit, managed_roots, require_unit_access
+
+from . import selectors, services
 from .models import (
     StudyCampaign,
     StudyCampaignUnit,
@@ -118,9 +117,6 @@ class CampaignEditView(CampaignSaveMixin, ScopedEditView):
 
 
 class CampaignIndexView(ScopedIndexView):
-    def get_edit_url(self, instance):
-        return None if not can_edit_campaign(self.request.user, instance) else super().get_edit_url(instance)
-
     def _get_title_column(self, field_name, column_class=TitleColumn, **kwargs):
         column_class = self._get_title_column_class(column_class)
         return self._get_custom_column(field_name, column_class, get_url=self.get_inspect_url, **kwargs)
@@ -200,6 +196,7 @@ class StudyCampaignViewSet(UnitScopedViewSet):
     icon = "clipboard-list"
     menu_label = "Đợt học tập, quán triệt"
     url_prefix = "education/campaigns"
+    related = ("issuing_unit",)
     inspect_view_enabled = True
     index_view_class = CampaignIndexView
     add_view_class = CampaignCreateView
@@ -267,12 +264,11 @@ class StudyCampaignViewSet(UnitScopedViewSet):
                 0,
             )
 
-        return queryset.select_related("issuing_unit").annotate(
-            n_required=count(StudyCampaignUnit), n_returned=count(StudyReturn)
+        return (
+            super()
+            .listing_queryset(queryset)
+            .annotate(n_required=count(StudyCampaignUnit), n_returned=count(StudyReturn))
         )
-
-    def object_queryset(self, queryset):
-        return queryset.select_related("issuing_unit")
 
     def get_inspect_view_kwargs(self, **kwargs):
         return super().get_inspect_view_kwargs(
@@ -399,6 +395,7 @@ class StudyReturnViewSet(UnitScopedViewSet):
     icon = "doc-full"
     menu_label = "Báo cáo kết quả học tập"
     url_prefix = "education/returns"
+    inspect_view_fields_exclude = ["import_batch"]
     add_view_class = ReturnCreateView
     edit_view_class = ReturnEditView
     delete_view_class = ReturnDeleteView
@@ -437,6 +434,8 @@ class StudyReturnViewSet(UnitScopedViewSet):
         DateColumn("submitted_on", label="Ngày báo cáo", sort_key="submitted_on"),
         LateTagColumn("late", label="Thời hạn", primary=lambda r: r.submitted_on > r.campaign.deadline),
     ]
+    related = ("unit", "campaign")
+    base_form_class = ReturnForm
     create_panels = [
         FieldPanel("campaign"),
         FieldPanel("unit"),
@@ -446,25 +445,7 @@ class StudyReturnViewSet(UnitScopedViewSet):
         FieldRowPanel([FieldPanel("studied_on"), FieldPanel("submitted_on")]),
         FieldPanel("note"),
     ]
-    edit_panels = [
+    panels = [
         FieldRowPanel([FieldPanel("campaign", read_only=True), FieldPanel("unit", read_only=True)]),
         *create_panels[2:],
     ]
-
-    def listing_queryset(self, queryset):
-        return queryset.select_related("unit", "campaign")
-
-    def object_queryset(self, queryset):
-        return queryset.select_related("unit", "campaign")
-
-    @cached_property
-    def _create_handler(self):
-        return ObjectList(self.create_panels, base_form_class=ReturnForm).bind_to_model(StudyReturn)
-
-    def get_edit_handler(self):
-        return ObjectList(self.edit_panels, base_form_class=ReturnForm).bind_to_model(StudyReturn)
-
-    def get_add_view_kwargs(self, **kwargs):
-        return super().get_add_view_kwargs(
-            panel=self._create_handler, form_class=self._create_handler.get_form_class(), **kwargs
-        )

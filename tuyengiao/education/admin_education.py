@@ -1,36 +1,45 @@
-"""Admin for political education: programmes, classes, briefing conferences, attendance in lượt, reporters."""
+"""Admin for political education: programmes, classes, briefing conferences, attendance, reporters.
+
+Attendance is kept two ways, never derived from each other (DESIGN.md §1):
+lượt per event and unit (`Attendance`), and, where a unit keeps a list of
+names, the people at an event (`ParticipantAttendance`), the only source of
+the distinct-people figure.
+"""
 
 from __future__ import annotations
 
 import django_filters
 from django import forms
 from django.contrib.auth import get_user_model
-from django.core.exceptions import ValidationError
-from django.shortcuts import redirect
+from django.db.models import Count
+from django.urls import reverse
 from django.utils.functional import cached_property
-from wagtail.admin import messages
 from wagtail.admin.filters import DateRangePickerWidget, WagtailFilterSet
 from wagtail.admin.panels import FieldPanel, FieldRowPanel, ObjectList
 from wagtail.admin.ui.tables import Column
 from wagtail.admin.viewsets.model import ModelViewSet
 
+from tuyengiao.portal.dates import vietnamese_number
 from tuyengiao.units.models import Role, Unit
-
-from . import selectors, services
-from .admin_base import (
+from tuyengiao.units.scoped_admin import (
     DateColumn,
     NumberColumn,
+    RefusedDeleteMixin,
     ScopedCreateView,
     ScopedDeleteView,
     ScopedEditView,
+    ScopedIndexView,
     ScopedModelForm,
     UnitChoiceField,
     UnitScopedViewSet,
 )
+
+from . import selectors, services
 from .models import (
     Attendance,
     BriefingConference,
     EducationClass,
+    ParticipantAttendance,
     Programme,
     Reporter,
 )
@@ -38,16 +47,9 @@ from .models import (
 # --- programmes (configuration; Django model permissions) ------------------------------------------
 
 
-class ProgrammeDeleteView(ModelViewSet.delete_view_class):
+class ProgrammeDeleteView(RefusedDeleteMixin, ModelViewSet.delete_view_class):
     def delete_action(self):
         services.programme_delete(actor=self.request.user, programme=self.object)
-
-    def form_valid(self, form):
-        try:
-            return super().form_valid(form)
-        except ValidationError as error:
-            messages.error(self.request, " ".join(error.messages))
-            return redirect(self.get_success_url())
 
 
 class ProgrammeViewSet(ModelViewSet):
@@ -69,6 +71,26 @@ class ProgrammeViewSet(ModelViewSet):
 
 
 # --- classes, conferences ---------------------------------------------------------------------------
+
+PARTICIPANTS_INDEX = "education_participants:index"
+
+
+def with_people(events):
+    """Annotate `people`: the people recorded by name at each event (one row per person and event)."""
+    return events.annotate(people=Count("participant_attendances"))
+
+
+class PeopleColumn(Column):
+    """The by-name count, linked to the event's list of names (where people are added and removed)."""
+
+    cell_template_name = "education/admin/link_cell.html"
+
+    def get_cell_context_data(self, instance, parent_context):
+        context = super().get_cell_context_data(instance, parent_context)
+        context["value"] = vietnamese_number(context["raw_value"] or 0)
+        event_filter = "education_class" if isinstance(instance, EducationClass) else "conference"
+        context["url"] = f"{reverse(PARTICIPANTS_INDEX)}?{event_filter}={instance.pk}"
+        return context
 
 
 class ClassForm(ScopedModelForm):
@@ -115,6 +137,7 @@ class EducationClassViewSet(UnitScopedViewSet):
     icon = "group"
     menu_label = "Lớp bồi dưỡng"
     url_prefix = "education/classes"
+    related = ("programme", "organiser")
     add_view_class = ClassCreateView
     edit_view_class = ClassEditView
     delete_view_class = EventDeleteView
@@ -146,6 +169,7 @@ class EducationClassViewSet(UnitScopedViewSet):
         Column("mode", label="Hình thức", accessor="get_mode_display"),
         NumberColumn("enrolled", label="Học viên", sort_key="enrolled"),
         NumberColumn("completed", label="Hoàn thành"),
+        PeopleColumn("people", label="Người (theo danh sách)", sort_key="people"),
     ]
     edit_handler = ObjectList(
         [
@@ -161,10 +185,7 @@ class EducationClassViewSet(UnitScopedViewSet):
     )
 
     def listing_queryset(self, queryset):
-        return queryset.select_related("programme", "organiser")
-
-    def object_queryset(self, queryset):
-        return queryset.select_related("programme", "organiser")
+        return with_people(super().listing_queryset(queryset))
 
 
 class ConferenceForm(ScopedModelForm):
@@ -191,6 +212,7 @@ class BriefingConferenceViewSet(UnitScopedViewSet):
     icon = "microphone"
     menu_label = "Hội nghị báo cáo viên"
     url_prefix = "education/conferences"
+    related = ("organiser",)
     add_view_class = ConferenceCreateView
     edit_view_class = ConferenceEditView
     delete_view_class = EventDeleteView
@@ -222,6 +244,7 @@ class BriefingConferenceViewSet(UnitScopedViewSet):
         Column("level", label="Cấp", accessor="get_level_display"),
         Column("mode", label="Hình thức", accessor="get_mode_display"),
         NumberColumn("connection_points", label="Điểm cầu"),
+        PeopleColumn("people", label="Người (theo danh sách)", sort_key="people"),
     ]
     edit_handler = ObjectList(
         [
@@ -235,10 +258,7 @@ class BriefingConferenceViewSet(UnitScopedViewSet):
     )
 
     def listing_queryset(self, queryset):
-        return queryset.select_related("organiser")
-
-    def object_queryset(self, queryset):
-        return queryset.select_related("organiser")
+        return with_people(super().listing_queryset(queryset))
 
 
 # --- attendance (lượt) ----------------------------------------------------------------------------------
@@ -324,6 +344,7 @@ class AttendanceViewSet(UnitScopedViewSet):
     icon = "table"
     menu_label = "Số lượt người dự"
     url_prefix = "education/attendance"
+    inspect_view_fields_exclude = ["import_batch"]
     add_view_class = AttendanceCreateView
     edit_view_class = AttendanceEditView
     delete_view_class = AttendanceDeleteView
@@ -339,33 +360,139 @@ class AttendanceViewSet(UnitScopedViewSet):
         DateColumn("held_on", label="Ngày diễn ra", sort_key="held_on"),
         NumberColumn("count", label="Số lượt", sort_key="count"),
     ]
+    related = ("unit", "education_class__organiser", "conference__organiser")
+    base_form_class = AttendanceForm
     create_panels = [
         FieldRowPanel([FieldPanel("education_class"), FieldPanel("conference")]),
         FieldPanel("unit"),
         FieldPanel("count"),
     ]
-    edit_panels = [
+    panels = [
         FieldRowPanel([FieldPanel("unit", read_only=True), FieldPanel("held_on", read_only=True)]),
         FieldPanel("count"),
     ]
 
-    def listing_queryset(self, queryset):
-        return queryset.select_related("unit", "education_class__organiser", "conference__organiser")
 
-    def object_queryset(self, queryset):
-        return queryset.select_related("unit", "education_class__organiser", "conference__organiser")
+# --- people recorded by name (distinct people) -------------------------------------------------------------
+
+
+class ParticipantForm(ScopedModelForm):
+    """One person at one event: the event, the person's unit and full name (same name and unit = same person)."""
+
+    unit_fields = ("unit",)
+
+    unit = UnitChoiceField(label="Đơn vị của người dự", queryset=Unit.objects.none())
+    full_name = forms.CharField(label="Họ và tên", max_length=255)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        user = self.for_user
+        self.fields["education_class"].queryset = selectors.classes_visible_to(user).order_by("-starts_on")
+        self.fields["conference"].queryset = selectors.conferences_visible_to(user).order_by("-held_on")
+
+    def clean(self):
+        data = super().clean()
+        if sum(1 for event in (data.get("education_class"), data.get("conference")) if event) != 1:
+            raise forms.ValidationError("Chọn đúng một lớp bồi dưỡng hoặc một hội nghị báo cáo viên.")
+        return data
+
+
+class ParticipantCreateView(ScopedCreateView):
+    def get_initial(self):
+        initial = super().get_initial()
+        for name in ("education_class", "conference"):
+            if (value := self.request.GET.get(name, "")).isdigit():
+                initial[name] = int(value)
+        return initial
+
+    def get_success_url(self):
+        """Back to the event's list, where the next name is added."""
+        event_filter = "education_class" if self.object.education_class_id else "conference"
+        return f"{super().get_success_url()}?{event_filter}={self.object.event.pk}"
+
+    def save_with_service(self):
+        data = self.form.cleaned_data
+        return services.participant_attendance_record(
+            actor=self.request.user,
+            event=data.get("education_class") or data.get("conference"),
+            full_name=data["full_name"],
+            unit=data["unit"],
+        )
+
+
+class ParticipantDeleteView(ScopedDeleteView):
+    def delete_action(self):
+        services.participant_attendance_delete(actor=self.request.user, record=self.object)
+
+
+class ParticipantFilterSet(AttendanceFilterSet):
+    class Meta:
+        model = ParticipantAttendance
+        fields: list[str] = []
+
+
+class ParticipantIndexView(ScopedIndexView):
+    """Filtered to one event (`?education_class=` / `?conference=`): the event's name on top, "add" adds to it."""
 
     @cached_property
-    def _create_handler(self):
-        return ObjectList(self.create_panels, base_form_class=AttendanceForm).bind_to_model(Attendance)
+    def event(self) -> tuple[str, EducationClass | BriefingConference | None]:
+        user = self.request.user
+        for name, organised in (
+            ("education_class", selectors.classes_visible_to),
+            ("conference", selectors.conferences_visible_to),
+        ):
+            if (value := self.request.GET.get(name, "")).isdigit():
+                # An event the user's units organised, or one some of their people are listed at.
+                listed = self.get_base_queryset().filter(**{f"{name}_id": int(value)}).first()
+                return name, listed.event if listed else organised(user).filter(pk=int(value)).first()
+        return "", None
 
-    def get_edit_handler(self):
-        return ObjectList(self.edit_panels, base_form_class=AttendanceForm).bind_to_model(Attendance)
+    def get_add_url(self):
+        url = super().get_add_url()
+        name, event = self.event
+        return f"{url}?{name}={event.pk}" if url and event else url
 
-    def get_add_view_kwargs(self, **kwargs):
-        return super().get_add_view_kwargs(
-            panel=self._create_handler, form_class=self._create_handler.get_form_class(), **kwargs
-        )
+    def get_page_subtitle(self):
+        _name, event = self.event
+        return str(event) if event else super().get_page_subtitle()
+
+
+class ParticipantAttendanceViewSet(UnitScopedViewSet):
+    """The people recorded by name at each event; the count of a filtered list is that event's distinct people."""
+
+    model = ParticipantAttendance
+    icon = "user"
+    menu_label = "Người dự theo danh sách"
+    url_prefix = "education/participants"
+    index_view_class = ParticipantIndexView
+    add_view_class = ParticipantCreateView
+    delete_view_class = ParticipantDeleteView
+    filterset_class = ParticipantFilterSet
+    ordering = ["-held_on", "participant__unit__path", "participant__full_name"]
+    search_fields = ["participant__full_name", "participant__unit__name"]
+    export_filename = "nguoi-du-theo-danh-sach"
+    list_export = ["participant.full_name", "participant.unit.name", "event", "held_on"]
+    export_headings = {
+        "participant.full_name": "Họ và tên",
+        "participant.unit.name": "Đơn vị",
+        "event": "Hoạt động",
+        "held_on": "Ngày diễn ra",
+    }
+    list_display = [
+        Column("participant", label="Họ và tên", accessor="participant.full_name", sort_key="participant__full_name"),
+        Column("unit", label="Đơn vị", accessor="participant.unit.name", sort_key="participant__unit__path"),
+        Column("event", label="Hoạt động"),
+        DateColumn("held_on", label="Ngày diễn ra", sort_key="held_on"),
+    ]
+    inspect_view_fields = ["participant", "education_class", "conference", "held_on"]
+    related = ("participant__unit", "education_class__organiser", "conference__organiser")
+    edit_handler = ObjectList(
+        [
+            FieldRowPanel([FieldPanel("education_class"), FieldPanel("conference")]),
+            FieldRowPanel([FieldPanel("full_name"), FieldPanel("unit")]),
+        ],
+        base_form_class=ParticipantForm,
+    )
 
 
 # --- reporters ----------------------------------------------------------------------------------------
@@ -400,6 +527,7 @@ class ReporterViewSet(UnitScopedViewSet):
     icon = "user"
     menu_label = "Báo cáo viên"
     url_prefix = "education/reporters"
+    related = ("unit",)
     add_view_class = ReporterCreateView
     edit_view_class = ReporterEditView
     delete_view_class = ReporterDeleteView
@@ -427,9 +555,3 @@ class ReporterViewSet(UnitScopedViewSet):
         ],
         base_form_class=ReporterForm,
     )
-
-    def listing_queryset(self, queryset):
-        return queryset.select_related("unit")
-
-    def object_queryset(self, queryset):
-        return queryset.select_related("unit")

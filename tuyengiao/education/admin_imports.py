@@ -18,6 +18,12 @@ from .models import (
     ImportKind,
 )
 
+IMPORTERS = {
+    ImportKind.ATTENDANCE: importers.import_attendance,
+    ImportKind.PARTICIPANTS: importers.import_participants,
+    ImportKind.STUDY_RETURNS: importers.import_study_returns,
+}
+
 # --- XLSX imports ---------------------------------------------------------------------------------------
 
 
@@ -54,15 +60,11 @@ class ImportView(WagtailAdminTemplateMixin, FormView):
         user = self.request.user
         context.update(
             templates=[
-                (reverse("education_imports:template", args=[ImportKind.ATTENDANCE]), "Mẫu nhập số lượt người dự"),
-                (
-                    reverse("education_imports:template", args=[ImportKind.STUDY_RETURNS]),
-                    "Mẫu nhập báo cáo kết quả học tập",
-                ),
+                (reverse("education_imports:template", args=[kind]), f"Mẫu nhập {label.lower()}")
+                for kind, label in ImportKind.choices
             ],
             recent=[
-                *selectors.import_batches_by(user, kind=ImportKind.STUDY_RETURNS, limit=5),
-                *selectors.import_batches_by(user, kind=ImportKind.ATTENDANCE, limit=5),
+                batch for kind in ImportKind.values for batch in selectors.import_batches_by(user, kind=kind, limit=5)
             ],
             row_errors=getattr(self, "row_errors", None),
             action_url=self.request.path,
@@ -72,11 +74,7 @@ class ImportView(WagtailAdminTemplateMixin, FormView):
         return context
 
     def form_valid(self, form):
-        importer = (
-            importers.import_attendance
-            if form.cleaned_data["kind"] == ImportKind.ATTENDANCE
-            else importers.import_study_returns
-        )
+        importer = IMPORTERS[form.cleaned_data["kind"]]
         try:
             result = importer(actor=self.request.user, uploaded=form.cleaned_data["file"])
         except importers.ImportRejected as rejected:
@@ -96,6 +94,8 @@ def template_download(request, kind: str):
         raise PermissionDenied
     if kind == ImportKind.ATTENDANCE:
         data, filename = spreadsheets.attendance_template(), "mau-nhap-so-luot-nguoi-du.xlsx"
+    elif kind == ImportKind.PARTICIPANTS:
+        data, filename = spreadsheets.participants_template(), "mau-nhap-nguoi-du-theo-danh-sach.xlsx"
     elif kind == ImportKind.STUDY_RETURNS:
         campaign_id = request.GET.get("dot", "")
         campaign, requirements = None, ()

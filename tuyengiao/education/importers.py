@@ -1,4 +1,4 @@
-"""XLSX imports of attendance (per event and unit) and of study returns (per campaign and unit).
+"""XLSX imports of attendance (lượt per event and unit; people by name) and of study returns (per campaign and unit).
 
 These are services: all rows are validated first (with a few bulk queries,
 not one per row), and a single bad row rejects the whole file with the list
@@ -18,7 +18,7 @@ from collections import defaultdict
 from dataclasses import dataclass
 
 from django.db import IntegrityError, transaction
-from django.db.models import Q, Sum
+from django.db.models import Count, Q, Sum
 from django.utils import timezone
 from unidecode import unidecode
 from wagtail.log_actions import log
@@ -33,12 +33,14 @@ from .models import (
     EducationClass,
     ImportBatch,
     ImportKind,
+    Participant,
+    ParticipantAttendance,
     StudyCampaign,
     StudyCampaignUnit,
     StudyReturn,
 )
-from .services import return_date_errors
-from .spreadsheets import ATTENDANCE_COLUMNS, EXAMPLE_MARK, STUDY_RETURN_COLUMNS, Col
+from .services import named_list_error, return_date_errors
+from .spreadsheets import ATTENDANCE_COLUMNS, EXAMPLE_MARK, PARTICIPANT_COLUMNS, STUDY_RETURN_COLUMNS, Col
 
 MAX_BYTES = 5 * 1024 * 1024
 MAX_ROWS = 20000
@@ -292,6 +294,27 @@ def _create_batch(*, kind: str, digest: str, name: str, rows: int, actor) -> Imp
         raise
 
 
+def _open_file(*, actor, uploaded, kind: str, columns: list[Col]) -> tuple[str, str, list[tuple[int, dict]]]:
+    """The checks every import starts with: staff only, a readable XLSX of the layout, not imported before."""
+    if not selectors.is_staff_anywhere(actor):
+        raise ImportRejected(["Bạn chưa được phân công vai trò công tác ở đơn vị nào."])
+    data, name = read_upload(uploaded)
+    digest = _sha256(data)
+    _refuse_duplicate(kind, digest)
+    return digest, name, read_rows(data, name=name, columns=columns)
+
+
+def _parse(rows, read) -> tuple[list[tuple[int, dict, dict]], list[str]]:
+    """(row number, row, read(row)) for every row `read` understands; a row error for each CellError."""
+    parsed, errors = [], []
+    for number, row in rows:
+        try:
+            parsed.append((number, row, read(row)))
+        except CellError as error:
+            errors.append(_row_error(number, str(error)))
+    return parsed, errors
+
+
 def _raise_if(errors: list[str]) -> None:
     if errors:
         shown = errors[:MAX_ERRORS_SHOWN]
@@ -313,35 +336,28 @@ STUDY_RETURN_FIELDS = (
 )
 
 
+def _study_return_values(row: dict) -> dict:
+    return {
+        "campaign_id": _int(row["campaign_id"], "mã đợt học tập"),
+        "unit_id": _unit_ref(row["unit_id"]),
+        "members_total": _int(row["members_total"], "tổng số đảng viên"),
+        "members_present": _int(row["members_present"], "số đảng viên dự học"),
+        "makeup_sessions": _int(row["makeup_sessions"], "số buổi học bù", required=False),
+        "makeup_attendance": _int(row["makeup_attendance"], "số đảng viên học bù", required=False),
+        "summaries_submitted": _int(row["summaries_submitted"], "số bài thu hoạch", required=False),
+        "studied_on": _date(row["studied_on"], "ngày học tập"),
+        "submitted_on": _date(row["submitted_on"], "ngày báo cáo", required=False),
+        "note": _text(row.get("note")),
+    }
+
+
 def import_study_returns(*, actor, uploaded) -> ImportResult:
     """Import returns; each row (campaign, unit) creates or replaces that unit's return."""
-    if not selectors.is_staff_anywhere(actor):
-        raise ImportRejected(["Bạn chưa được phân công vai trò công tác ở đơn vị nào."])
-    data, name = read_upload(uploaded)
-    digest = _sha256(data)
-    _refuse_duplicate(ImportKind.STUDY_RETURNS, digest)
-    rows = read_rows(data, name=name, columns=STUDY_RETURN_COLUMNS)
+    digest, name, rows = _open_file(
+        actor=actor, uploaded=uploaded, kind=ImportKind.STUDY_RETURNS, columns=STUDY_RETURN_COLUMNS
+    )
 
-    errors: list[str] = []
-    parsed = []
-    for number, row in rows:
-        try:
-            values = {
-                "campaign_id": _int(row["campaign_id"], "mã đợt học tập"),
-                "unit_id": _unit_ref(row["unit_id"]),
-                "members_total": _int(row["members_total"], "tổng số đảng viên"),
-                "members_present": _int(row["members_present"], "số đảng viên dự học"),
-                "makeup_sessions": _int(row["makeup_sessions"], "số buổi học bù", required=False),
-                "makeup_attendance": _int(row["makeup_attendance"], "số đảng viên học bù", required=False),
-                "summaries_submitted": _int(row["summaries_submitted"], "số bài thu hoạch", required=False),
-                "studied_on": _date(row["studied_on"], "ngày học tập"),
-                "submitted_on": _date(row["submitted_on"], "ngày báo cáo", required=False),
-            }
-        except CellError as error:
-            errors.append(_row_error(number, str(error)))
-            continue
-        values["note"] = _text(row.get("note"))
-        parsed.append((number, row, values))
+    parsed, errors = _parse(rows, _study_return_values)
 
     campaigns = StudyCampaign.objects.in_bulk({v["campaign_id"] for _, _, v in parsed})
     units = _units({v["unit_id"] for _, _, v in parsed})
@@ -431,72 +447,81 @@ def _event_kind(value) -> str | None:
     return None
 
 
-def import_attendance(*, actor, uploaded) -> ImportResult:
-    """Import lượt per event and unit; each row creates or replaces that unit's count at that event."""
-    if not selectors.is_staff_anywhere(actor):
-        raise ImportRejected(["Bạn chưa được phân công vai trò công tác ở đơn vị nào."])
-    data, name = read_upload(uploaded)
-    digest = _sha256(data)
-    _refuse_duplicate(ImportKind.ATTENDANCE, digest)
-    rows = read_rows(data, name=name, columns=ATTENDANCE_COLUMNS)
+def _event_and_unit(row) -> dict:
+    """The event kind and id and the unit reference of an attendance or named-list row (CellError if unreadable)."""
+    kind = _event_kind(row["event_kind"])
+    if kind is None:
+        raise CellError(
+            f"loại hoạt động “{_text(row['event_kind'])}” không hợp lệ (ghi “lớp” hoặc “hội nghị”)"
+            if not _blank(row["event_kind"])
+            else "thiếu loại hoạt động (ghi “lớp” hoặc “hội nghị”)"
+        )
+    return {"kind": kind, "event_id": _int(row["event_id"], "mã hoạt động"), "unit_id": _unit_ref(row["unit_id"])}
 
-    errors: list[str] = []
-    parsed = []
-    for number, row in rows:
-        kind = _event_kind(row["event_kind"])
-        try:
-            if kind is None:
-                raise CellError(
-                    f"loại hoạt động “{_text(row['event_kind'])}” không hợp lệ (ghi “lớp” hoặc “hội nghị”)"
-                    if not _blank(row["event_kind"])
-                    else "thiếu loại hoạt động (ghi “lớp” hoặc “hội nghị”)"
-                )
-            values = {
-                "kind": kind,
-                "event_id": _int(row["event_id"], "mã hoạt động"),
-                "unit_id": _unit_ref(row["unit_id"]),
-                "count": _int(row["count"], "số lượt người dự"),
-            }
-        except CellError as error:
-            errors.append(_row_error(number, str(error)))
-            continue
-        parsed.append((number, row, values))
 
+@dataclass
+class EventRows:
+    """Rows checked against the database: each with its event and unit, loaded in a few bulk queries."""
+
+    classes: dict[int, EducationClass]
+    conferences: dict[int, BriefingConference]
+    unit_ids: set[int]
+    rows: list[tuple[int, dict, dict, EducationClass | BriefingConference, Unit]]
+
+
+def _resolve_events(parsed, *, actor, errors: list[str], right_message: str) -> EventRows:
+    """Find each row's event and unit; refuse unknown ids, names that do not match and units out of reach.
+
+    The organiser records anyone's attendance; a unit records its own people's.
+    """
     classes = EducationClass.objects.in_bulk({v["event_id"] for _, _, v in parsed if v["kind"] == "class"})
     conferences = BriefingConference.objects.in_bulk({v["event_id"] for _, _, v in parsed if v["kind"] == "conference"})
     units = _units({v["unit_id"] for _, _, v in parsed})
     organisers = {e.organiser_id for e in classes.values()} | {e.organiser_id for e in conferences.values()}
     unit_ids = {unit.pk for unit in units.values()}
     visible = _visible_ids(actor, unit_ids | organisers)
-
-    seen: dict[tuple[str, int, int], int] = {}
-    valid = []
-    class_rows: dict[int, list[tuple[int, int, int]]] = defaultdict(list)  # class id → [(row, unit id, count)]
+    rows = []
     for number, row, values in parsed:
-        events = classes if values["kind"] == "class" else conferences
-        event = events.get(values["event_id"])
+        event = (classes if values["kind"] == "class" else conferences).get(values["event_id"])
         unit = units.get(values["unit_id"])
         label = "lớp bồi dưỡng" if values["kind"] == "class" else "hội nghị báo cáo viên"
+        given_event = _text(row.get("event_name"))
         if event is None:
             errors.append(_row_error(number, f"không có {label} mã {values['event_id']}"))
-            continue
-        if unit is None:
+        elif unit is None:
             errors.append(_row_error(number, f"không có đơn vị mã {values['unit_id']}"))
-            continue
-        given_event = _text(row.get("event_name"))
-        if given_event and _norm(given_event) != _norm(event.title):
+        elif given_event and _norm(given_event) != _norm(event.title):
             errors.append(
                 _row_error(number, f"tên hoạt động “{given_event}” không khớp với mã {event.pk} (“{event.title}”)")
             )
-            continue
-        if mismatch := _name_mismatch(row, unit):
+        elif mismatch := _name_mismatch(row, unit):
             errors.append(_row_error(number, mismatch))
-            continue
-        if not _may(visible, unit.pk, event.organiser_id):
-            errors.append(
-                _row_error(number, f"bạn không có quyền ghi số người dự của đơn vị “{unit.name}” tại “{event.title}”")
-            )
-            continue
+        elif not _may(visible, unit.pk, event.organiser_id):
+            errors.append(_row_error(number, right_message.format(unit=unit.name, event=event.title)))
+        else:
+            rows.append((number, row, values, event, unit))
+    return EventRows(classes=classes, conferences=conferences, unit_ids=unit_ids, rows=rows)
+
+
+def import_attendance(*, actor, uploaded) -> ImportResult:
+    """Import lượt per event and unit; each row creates or replaces that unit's count at that event."""
+    digest, name, rows = _open_file(
+        actor=actor, uploaded=uploaded, kind=ImportKind.ATTENDANCE, columns=ATTENDANCE_COLUMNS
+    )
+
+    parsed, errors = _parse(rows, lambda row: {**_event_and_unit(row), "count": _int(row["count"], "số lượt người dự")})
+
+    found = _resolve_events(
+        parsed,
+        actor=actor,
+        errors=errors,
+        right_message="bạn không có quyền ghi số người dự của đơn vị “{unit}” tại “{event}”",
+    )
+    classes, conferences, unit_ids = found.classes, found.conferences, found.unit_ids
+    seen: dict[tuple[str, int, int], int] = {}
+    valid = []
+    class_rows: dict[int, list[tuple[int, int, int]]] = defaultdict(list)  # class id → [(row, unit id, count)]
+    for number, _row, values, event, unit in found.rows:
         key = (values["kind"], event.pk, unit.pk)
         if key in seen:
             errors.append(_row_error(number, f"trùng hoạt động và đơn vị với dòng {seen[key]}"))
@@ -553,8 +578,7 @@ def import_attendance(*, actor, uploaded) -> ImportResult:
             key = (values["kind"], event.pk, unit.pk)
             record = existing.get(key)
             if record is None:
-                lookup = {"education_class": event} if values["kind"] == "class" else {"conference": event}
-                record = Attendance(unit=unit, **lookup)
+                record = Attendance(unit=unit, **Attendance.event_lookup(event))
                 to_create.append(record)
             else:
                 to_update.append(record)
@@ -579,6 +603,113 @@ def _check_enrolment_after(class_ids: list[int]) -> None:
     for title, total, enrolled in over:
         if total and total > enrolled:
             raise ImportRejected([f"Lớp “{title}”: số người dự ({total}) lớn hơn số học viên ({enrolled})."])
+
+
+# --- people recorded by name ------------------------------------------------------------------
+
+
+def _full_name(value) -> str:
+    full_name = _text(value)
+    if not full_name:
+        raise CellError("thiếu họ và tên")
+    if len(full_name) > 255:
+        raise CellError("họ và tên dài quá 255 ký tự")
+    return full_name
+
+
+def import_participants(*, actor, uploaded) -> ImportResult:
+    """Import the by-name list of events: each row puts one person (name and unit) on an event's list.
+
+    A person already on that event's list is left as they are (counted as
+    `updated`); the same name (as written, spaces tidied) in the same unit is
+    the same person at every event, so distinct people are counted once.
+    """
+    digest, name, rows = _open_file(
+        actor=actor, uploaded=uploaded, kind=ImportKind.PARTICIPANTS, columns=PARTICIPANT_COLUMNS
+    )
+
+    parsed, errors = _parse(rows, lambda row: {**_event_and_unit(row), "full_name": _full_name(row["full_name"])})
+
+    found = _resolve_events(
+        parsed,
+        actor=actor,
+        errors=errors,
+        right_message="bạn không có quyền ghi người dự của đơn vị “{unit}” tại “{event}”",
+    )
+    names = {(unit.pk, values["full_name"]) for _, _, values, _, unit in found.rows}
+    people = {
+        (p.unit_id, p.full_name): p
+        for p in Participant.objects.filter(unit_id__in={unit_id for unit_id, _ in names})
+        if (p.unit_id, p.full_name) in names
+    }
+    listed = set(
+        ParticipantAttendance.objects.filter(
+            Q(education_class_id__in=list(found.classes)) | Q(conference_id__in=list(found.conferences)),
+            participant__in=list(people.values()),
+        ).values_list("participant_id", "education_class_id", "conference_id")
+    )
+    seen: dict[tuple, int] = {}
+    new: list[tuple[EducationClass | BriefingConference, Unit, str]] = []
+    already = 0
+    per_class: dict[int, int] = defaultdict(int)
+    for number, _row, values, event, unit in found.rows:
+        key = (values["kind"], event.pk, unit.pk, values["full_name"])
+        if key in seen:
+            errors.append(_row_error(number, f"trùng người dự với dòng {seen[key]}"))
+            continue
+        seen[key] = number
+        person = people.get((unit.pk, key[-1]))
+        event_key = (event.pk, None) if values["kind"] == "class" else (None, event.pk)
+        if person is not None and (person.pk, *event_key) in listed:
+            already += 1
+            continue
+        new.append((event, unit, values["full_name"]))
+        if values["kind"] == "class":
+            per_class[event.pk] += 1
+    if per_class:
+        on_lists = dict(
+            ParticipantAttendance.objects.filter(education_class_id__in=list(per_class))
+            .values("education_class")
+            .annotate(n=Count("pk"))
+            .values_list("education_class", "n")
+            .order_by()
+        )
+        for class_id, added in per_class.items():
+            if message := named_list_error(found.classes[class_id], on_lists.get(class_id, 0) + added):
+                errors.append(message)
+    _raise_if(sorted(errors, key=_row_number))
+
+    with transaction.atomic():
+        batch = _create_batch(kind=ImportKind.PARTICIPANTS, digest=digest, name=name, rows=len(new), actor=actor)
+        list(EducationClass.objects.select_for_update().filter(pk__in=list(per_class)).values_list("pk", flat=True))
+        missing = {(unit.pk, full_name): (unit, full_name) for _, unit, full_name in new}
+        missing = {key: value for key, value in missing.items() if key not in people}
+        Participant.objects.bulk_create([Participant(unit=unit, full_name=n) for unit, n in missing.values()])
+        people.update(
+            {
+                (p.unit_id, p.full_name): p
+                for p in Participant.objects.filter(unit_id__in={unit_id for unit_id, _ in missing})
+                if (p.unit_id, p.full_name) in missing
+            }
+        )
+        ParticipantAttendance.objects.bulk_create(
+            [
+                ParticipantAttendance(
+                    participant=people[(unit.pk, full_name)],
+                    held_on=event.event_date,
+                    **ParticipantAttendance.event_lookup(event),
+                )
+                for event, unit, full_name in new
+            ],
+            batch_size=1000,
+        )
+        for class_id in per_class:  # belt and braces inside the transaction, as for lượt
+            if message := named_list_error(
+                found.classes[class_id], ParticipantAttendance.objects.filter(education_class_id=class_id).count()
+            ):
+                raise ImportRejected([message])
+        log(batch, "education.import", user=actor)
+    return ImportResult(batch=batch, created=len(new), updated=already)
 
 
 def _row_number(message: str) -> int:

@@ -338,34 +338,64 @@ class BriefingConference(models.Model):
         return self.held_on
 
 
-class Attendance(models.Model):
-    """How many people of a unit attended one class or conference: lượt, not distinct people.
+# Exactly one of the two events is set (each event record's check constraint).
+ONE_EVENT = (Q(education_class__isnull=False) & Q(conference__isnull=True)) | (
+    Q(education_class__isnull=True) & Q(conference__isnull=False)
+)
+
+
+def event_keys(*, related_name: str) -> tuple[models.ForeignKey, models.ForeignKey]:
+    """The class and conference foreign keys of an event record: exactly one is set (ONE_EVENT)."""
+    return (
+        models.ForeignKey(
+            EducationClass,
+            verbose_name="lớp bồi dưỡng",
+            null=True,
+            blank=True,
+            on_delete=models.CASCADE,
+            related_name=related_name,
+        ),
+        models.ForeignKey(
+            BriefingConference,
+            verbose_name="hội nghị báo cáo viên",
+            null=True,
+            blank=True,
+            on_delete=models.CASCADE,
+            related_name=related_name,
+        ),
+    )
+
+
+class EventRecord(models.Model):
+    """Something recorded at one class or one conference, dated with the event.
 
     `held_on` repeats the event's date (kept in step by the services) so a
-    year's roll-up filters this table alone.
+    period's roll-up filters the record's own table.
     """
 
-    education_class = models.ForeignKey(
-        EducationClass,
-        verbose_name="lớp bồi dưỡng",
-        null=True,
-        blank=True,
-        on_delete=models.CASCADE,
-        related_name="attendances",
-    )
-    conference = models.ForeignKey(
-        BriefingConference,
-        verbose_name="hội nghị báo cáo viên",
-        null=True,
-        blank=True,
-        on_delete=models.CASCADE,
-        related_name="attendances",
-    )
+    held_on = models.DateField("ngày diễn ra", editable=False)
+
+    class Meta:
+        abstract = True
+
+    @property
+    def event(self) -> EducationClass | BriefingConference:
+        return self.education_class or self.conference
+
+    @staticmethod
+    def event_lookup(event: EducationClass | BriefingConference) -> dict:
+        """The filter (or create) arguments naming `event`: {"education_class": …} or {"conference": …}."""
+        return {"education_class": event} if isinstance(event, EducationClass) else {"conference": event}
+
+
+class Attendance(EventRecord):
+    """How many people of a unit attended one class or conference: lượt, not distinct people."""
+
+    education_class, conference = event_keys(related_name="attendances")
     unit = models.ForeignKey(
         Unit, verbose_name="đơn vị dự", on_delete=models.PROTECT, related_name="education_attendances"
     )
     count = models.PositiveIntegerField("số lượt người dự")
-    held_on = models.DateField("ngày diễn ra", editable=False)
     import_batch = models.ForeignKey(
         "ImportBatch", verbose_name="lần nhập", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
@@ -381,11 +411,7 @@ class Attendance(models.Model):
             models.Index(fields=["held_on"], name="education_att_day"),
         ]
         constraints = [
-            models.CheckConstraint(
-                condition=(Q(education_class__isnull=False) & Q(conference__isnull=True))
-                | (Q(education_class__isnull=True) & Q(conference__isnull=False)),
-                name="education_attendance_one_event",
-            ),
+            models.CheckConstraint(condition=ONE_EVENT, name="education_attendance_one_event"),
             models.UniqueConstraint(
                 fields=["education_class", "unit"],
                 condition=Q(education_class__isnull=False),
@@ -400,10 +426,6 @@ class Attendance(models.Model):
 
     def __str__(self) -> str:
         return f"{self.unit} — {self.event}: {self.count} lượt"
-
-    @property
-    def event(self):
-        return self.education_class or self.conference
 
 
 class Participant(models.Model):
@@ -429,39 +451,19 @@ class Participant(models.Model):
         return self.full_name
 
 
-class ParticipantAttendance(models.Model):
+class ParticipantAttendance(EventRecord):
     """One named person at one class or conference."""
 
     participant = models.ForeignKey(
         Participant, verbose_name="người dự", on_delete=models.CASCADE, related_name="attendances"
     )
-    education_class = models.ForeignKey(
-        EducationClass,
-        verbose_name="lớp bồi dưỡng",
-        null=True,
-        blank=True,
-        on_delete=models.CASCADE,
-        related_name="participant_attendances",
-    )
-    conference = models.ForeignKey(
-        BriefingConference,
-        verbose_name="hội nghị báo cáo viên",
-        null=True,
-        blank=True,
-        on_delete=models.CASCADE,
-        related_name="participant_attendances",
-    )
-    held_on = models.DateField("ngày diễn ra", editable=False)
+    education_class, conference = event_keys(related_name="participant_attendances")
 
     class Meta:
         verbose_name = "người dự theo danh sách"
         verbose_name_plural = "người dự theo danh sách"
         constraints = [
-            models.CheckConstraint(
-                condition=(Q(education_class__isnull=False) & Q(conference__isnull=True))
-                | (Q(education_class__isnull=True) & Q(conference__isnull=False)),
-                name="education_person_attendance_one_event",
-            ),
+            models.CheckConstraint(condition=ONE_EVENT, name="education_person_attendance_one_event"),
             models.UniqueConstraint(
                 fields=["participant", "education_class"],
                 condition=Q(education_class__isnull=False),
@@ -475,7 +477,7 @@ class ParticipantAttendance(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.participant} — {self.education_class or self.conference}"
+        return f"{self.participant} — {self.event}"
 
 
 class Reporter(models.Model):
@@ -508,6 +510,7 @@ class Reporter(models.Model):
 
 class ImportKind(models.TextChoices):
     ATTENDANCE = "attendance", "Số lượt người dự"
+    PARTICIPANTS = "participants", "Người dự theo danh sách"
     STUDY_RETURNS = "study_returns", "Báo cáo kết quả học tập"
 
 

@@ -38,7 +38,7 @@ from django.db.models.functions import Coalesce, Substr, TruncMonth
 from django.utils import timezone
 
 from tuyengiao.units.models import Unit, UnitKind
-from tuyengiao.units.selectors import managed_roots, units_visible_to
+from tuyengiao.units.selectors import has_unit_rights, scope_to_user, unit_in_reach, units_visible_to
 from tuyengiao.units.selectors import rollup_q as units_rollup_q
 
 from .models import (
@@ -64,22 +64,7 @@ STEPLEN = Unit.steplen
 
 def is_staff_anywhere(user) -> bool:
     """Superusers, and anyone holding a staff role in some unit today (cached on the user for the request)."""
-    if not getattr(user, "is_authenticated", False):
-        return False
-    if user.is_superuser:
-        return True
-    cached = getattr(user, "_education_has_roots", None)
-    if cached is None:
-        cached = bool(managed_roots(user=user))
-        user._education_has_roots = cached
-    return cached
-
-
-def _visible(user, field_name: str) -> Q:
-    """Q for records whose unit FK `field_name` points into the user's subtrees (everything for superusers)."""
-    if getattr(user, "is_superuser", False):
-        return Q()
-    return Q(**{f"{field_name}__in": units_visible_to(user)})
+    return has_unit_rights(user)
 
 
 def visible_units(user) -> QuerySet[Unit]:
@@ -99,50 +84,75 @@ def campaigns_visible_to(user) -> QuerySet[StudyCampaign]:
 
 def campaigns_editable_by(user) -> QuerySet[StudyCampaign]:
     """Only the issuing unit's side of the tree changes a campaign."""
-    if not is_staff_anywhere(user):
-        return StudyCampaign.objects.none()
-    return StudyCampaign.objects.filter(_visible(user, "issuing_unit"))
+    return scope_to_user(StudyCampaign.objects.all(), user, unit_field="issuing_unit")
 
 
 def returns_visible_to(user) -> QuerySet[StudyReturn]:
-    if not is_staff_anywhere(user):
-        return StudyReturn.objects.none()
-    return StudyReturn.objects.filter(_visible(user, "unit"))
+    return scope_to_user(StudyReturn.objects.all(), user)
 
 
 def classes_visible_to(user) -> QuerySet[EducationClass]:
-    if not is_staff_anywhere(user):
-        return EducationClass.objects.none()
-    return EducationClass.objects.filter(_visible(user, "organiser"))
+    return scope_to_user(EducationClass.objects.all(), user, unit_field="organiser")
 
 
 def conferences_visible_to(user) -> QuerySet[BriefingConference]:
-    if not is_staff_anywhere(user):
-        return BriefingConference.objects.none()
-    return BriefingConference.objects.filter(_visible(user, "organiser"))
+    return scope_to_user(BriefingConference.objects.all(), user, unit_field="organiser")
 
 
 def attendances_visible_to(user) -> QuerySet[Attendance]:
     """Rows of the user's units, and every row of the events the user's units organised."""
-    if not is_staff_anywhere(user):
-        return Attendance.objects.none()
+    return _attendance_rows_visible_to(Attendance.objects.all(), user)
+
+
+def participant_attendances_visible_to(user) -> QuerySet[ParticipantAttendance]:
+    """Named people of the user's units, and everyone on the lists of the events the user's units organised."""
+    return _attendance_rows_visible_to(ParticipantAttendance.objects.all(), user, unit_field="participant__unit")
+
+
+def _attendance_rows_visible_to(rows: QuerySet, user, *, unit_field: str = "unit") -> QuerySet:
+    if not getattr(user, "is_authenticated", False) or not user.is_active:
+        return rows.none()
     if user.is_superuser:
-        return Attendance.objects.all()
-    return Attendance.objects.filter(
-        _visible(user, "unit") | _visible(user, "education_class__organiser") | _visible(user, "conference__organiser")
+        return rows
+    visible = units_visible_to(user)
+    return rows.filter(
+        Q(**{f"{unit_field}__in": visible})
+        | Q(education_class__organiser__in=visible)
+        | Q(conference__organiser__in=visible)
     )
 
 
 def reporters_visible_to(user) -> QuerySet[Reporter]:
-    if not is_staff_anywhere(user):
-        return Reporter.objects.none()
-    return Reporter.objects.filter(_visible(user, "unit"))
+    return scope_to_user(Reporter.objects.all(), user)
 
 
 def participants_visible_to(user) -> QuerySet[Participant]:
-    if not is_staff_anywhere(user):
-        return Participant.objects.none()
-    return Participant.objects.filter(_visible(user, "unit"))
+    return scope_to_user(Participant.objects.all(), user)
+
+
+# Python twins of the querysets above for a loaded record (asked once per listed row, no query).
+
+
+def can_edit_campaign(user, campaign) -> bool:
+    """A campaign belongs to its issuing unit's side of the tree (units required to study only read it)."""
+    return unit_in_reach(user, campaign.issuing_unit)
+
+
+def can_edit_by_unit(user, obj) -> bool:
+    return unit_in_reach(user, obj.unit)
+
+
+def can_edit_by_organiser(user, obj) -> bool:
+    return unit_in_reach(user, obj.organiser)
+
+
+def can_edit_attendance(user, attendance) -> bool:
+    """The organiser records everyone's attendance at its event; a unit records its own people's."""
+    return unit_in_reach(user, attendance.unit) or unit_in_reach(user, attendance.event.organiser)
+
+
+def can_edit_participant_attendance(user, record) -> bool:
+    return unit_in_reach(user, record.participant.unit) or unit_in_reach(user, record.event.organiser)
 
 
 def programmes_active() -> QuerySet[Programme]:

@@ -8,6 +8,7 @@ transaction and leaves an entry in Wagtail's log (shown in the admin history).
 from __future__ import annotations
 
 import datetime
+import unicodedata
 from collections.abc import Iterable
 
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -18,13 +19,14 @@ from wagtail.log_actions import log
 
 from tuyengiao.documents.selectors import documents_visible_to
 from tuyengiao.units.models import Unit
-from tuyengiao.units.selectors import require_unit_access, units_visible_to
+from tuyengiao.units.selectors import require_record_access, require_unit_access, units_visible_to
 
 from . import selectors
 from .models import (
     Attendance,
     BriefingConference,
     EducationClass,
+    EventRecord,
     Participant,
     ParticipantAttendance,
     Programme,
@@ -76,10 +78,7 @@ def campaign_save(
     """
     _require_staff(actor)
     creating = campaign.pk is None
-    if not creating:
-        previous = StudyCampaign.objects.select_related("issuing_unit").get(pk=campaign.pk)
-        require_unit_access(actor, previous.issuing_unit)
-    require_unit_access(actor, campaign.issuing_unit)
+    require_record_access(actor, campaign, unit_field="issuing_unit")
     _full_clean(campaign)
     documents = list(documents) if documents is not None else None
     has_documents = bool(documents) if documents is not None else (not creating and campaign.documents.exists())
@@ -225,10 +224,7 @@ def class_save(*, actor, education_class: EducationClass, lecturers: Iterable | 
     """Create or update a class; its attendance rows follow its opening date."""
     _require_staff(actor)
     creating = education_class.pk is None
-    if not creating:
-        previous = EducationClass.objects.select_related("organiser").get(pk=education_class.pk)
-        require_unit_access(actor, previous.organiser)
-    require_unit_access(actor, education_class.organiser)
+    require_record_access(actor, education_class, unit_field="organiser")
     _full_clean(education_class)
     if not creating:
         recorded = _recorded_attendance(education_class)
@@ -250,10 +246,7 @@ def class_save(*, actor, education_class: EducationClass, lecturers: Iterable | 
 def conference_save(*, actor, conference: BriefingConference) -> BriefingConference:
     _require_staff(actor)
     creating = conference.pk is None
-    if not creating:
-        previous = BriefingConference.objects.select_related("organiser").get(pk=conference.pk)
-        require_unit_access(actor, previous.organiser)
-    require_unit_access(actor, conference.organiser)
+    require_record_access(actor, conference, unit_field="organiser")
     _full_clean(conference)
     conference.save()
     if not creating:
@@ -295,16 +288,14 @@ def attendance_record(*, actor, event: EducationClass | BriefingConference, unit
     require_attendance_access(actor, event, unit)
     if count is None or count < 0:
         raise ValidationError({"count": "Số lượt người dự phải là số không âm."})
-    is_class = isinstance(event, EducationClass)
-    if is_class:
+    if isinstance(event, EducationClass):
         # Lock the class row so two concurrent writers cannot both pass the enrolment check.
         event = EducationClass.objects.select_for_update().get(pk=event.pk)
         total = _recorded_attendance(event, excluding_units=[unit.pk]) + count
         if error := enrolment_error(event, total):
             raise ValidationError({"count": error[0].upper() + error[1:] + "."})
-    lookup = {"education_class": event} if is_class else {"conference": event}
     attendance, created = Attendance.objects.update_or_create(
-        **lookup, unit=unit, defaults={"count": count, "held_on": event.event_date}
+        **EventRecord.event_lookup(event), unit=unit, defaults={"count": count, "held_on": event.event_date}
     )
     log(attendance, "wagtail.create" if created else "wagtail.edit", user=actor)
     return attendance
@@ -317,22 +308,60 @@ def attendance_delete(*, actor, attendance: Attendance) -> None:
     attendance.delete()
 
 
+def clean_full_name(full_name: str) -> str:
+    full_name = unicodedata.normalize("NFC", " ".join((full_name or "").split()))
+    if not full_name:
+        raise ValidationError({"full_name": "Họ và tên không được để trống."})
+    if len(full_name) > 255:
+        raise ValidationError({"full_name": "Họ và tên dài quá 255 ký tự."})
+    return full_name
+
+
+def named_list_error(event: EducationClass | BriefingConference, total: int) -> str | None:
+    """A class's list of names cannot be longer than its enrolment (a conference has no enrolment)."""
+    if isinstance(event, EducationClass) and total > event.enrolled:
+        return f"Danh sách người dự lớp “{event.title}” ({total} người) dài hơn số học viên ({event.enrolled})."
+    return None
+
+
 @transaction.atomic
 def participant_attendance_record(
     *, actor, event: EducationClass | BriefingConference, full_name: str, unit: Unit
 ) -> ParticipantAttendance:
-    """Record one named person at an event (the source of distinct-people counts)."""
+    """Put one named person on an event's list (the source of distinct-people counts).
+
+    The same name in the same unit is the same person across events, so they
+    count once however many events they attend. The organiser records
+    anyone; a unit records its own people.
+    """
     _require_staff(actor)
     require_attendance_access(actor, event, unit)
-    full_name = " ".join(full_name.split())
-    if not full_name:
-        raise ValidationError({"full_name": "Họ và tên không được để trống."})
+    full_name = clean_full_name(full_name)
+    if isinstance(event, EducationClass):  # lock the class: two writers must not both pass the enrolment check
+        event = EducationClass.objects.select_for_update().get(pk=event.pk)
     participant, _ = Participant.objects.get_or_create(full_name=full_name, unit=unit)
-    lookup = {"education_class": event} if isinstance(event, EducationClass) else {"conference": event}
-    record, _ = ParticipantAttendance.objects.get_or_create(
-        participant=participant, **lookup, defaults={"held_on": event.event_date}
-    )
+    lookup = EventRecord.event_lookup(event)
+    if ParticipantAttendance.objects.filter(participant=participant, **lookup).exists():
+        raise ValidationError({"full_name": f"{full_name} ({unit.name}) đã có trong danh sách người dự “{event}”."})
+    if error := named_list_error(event, ParticipantAttendance.objects.filter(**lookup).count() + 1):
+        raise ValidationError({"full_name": error})
+    record = ParticipantAttendance.objects.create(participant=participant, held_on=event.event_date, **lookup)
+    log(record, "wagtail.create", user=actor)
     return record
+
+
+@transaction.atomic
+def participant_attendance_delete(*, actor, record: ParticipantAttendance) -> None:
+    """Take a person off an event's list; a person on no list any more is forgotten too."""
+    record = ParticipantAttendance.objects.select_related(
+        "participant__unit", "education_class__organiser", "conference__organiser"
+    ).get(pk=record.pk)
+    require_attendance_access(actor, record.event, record.participant.unit)
+    log(record, "wagtail.delete", user=actor)
+    participant = record.participant
+    record.delete()
+    if not participant.attendances.exists():
+        participant.delete()
 
 
 # --- reporters, programmes ---------------------------------------------------------------
@@ -342,9 +371,7 @@ def participant_attendance_record(
 def reporter_save(*, actor, reporter: Reporter) -> Reporter:
     _require_staff(actor)
     creating = reporter.pk is None
-    if not creating:
-        require_unit_access(actor, Reporter.objects.select_related("unit").get(pk=reporter.pk).unit)
-    require_unit_access(actor, reporter.unit)
+    require_record_access(actor, reporter)
     _full_clean(reporter)
     reporter.save()
     log(reporter, "wagtail.create" if creating else "wagtail.edit", user=actor)

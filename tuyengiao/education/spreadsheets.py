@@ -26,15 +26,19 @@ class Col:
     required: bool = True
 
 
-ATTENDANCE_COLUMNS = [
+# An event (class or conference) and a unit: the first columns of both attendance layouts.
+EVENT_UNIT_COLUMNS = [
     Col("stt", "STT", 8, required=False),
     Col("event_kind", "Loại hoạt động (lớp / hội nghị)", 20),
     Col("event_id", "Mã hoạt động", 14),
     Col("event_name", "Tên hoạt động (để đối chiếu)", 44, required=False),
     Col("unit_id", "Mã đơn vị", 12),
     Col("unit_name", "Tên đơn vị (để đối chiếu)", 44, required=False),
-    Col("count", "Số lượt người dự", 16),
 ]
+
+ATTENDANCE_COLUMNS = [*EVENT_UNIT_COLUMNS, Col("count", "Số lượt người dự", 16)]
+
+PARTICIPANT_COLUMNS = [*EVENT_UNIT_COLUMNS, Col("full_name", "Họ và tên người dự", 30)]
 
 STUDY_RETURN_COLUMNS = [
     Col("stt", "STT", 8, required=False),
@@ -57,6 +61,16 @@ ATTENDANCE_HELP = [
     "mã đơn vị là số định danh hoặc mã đơn vị (ví dụ CB-LH-01).",
     "Số lượt người dự là số nguyên không âm; tổng số người dự một lớp không được lớn hơn số học viên của lớp.",
     "Nhập lại cùng hoạt động và đơn vị thì số mới thay số cũ. Dòng có STT “Ví dụ” được bỏ qua.",
+    "Chỉ cần một dòng sai, cả tệp bị từ chối và không có dữ liệu nào được lưu.",
+]
+
+PARTICIPANT_HELP = [
+    "Mỗi dòng là một người dự (theo danh sách có tên) một lớp bồi dưỡng hoặc một hội nghị báo cáo viên.",
+    "Loại hoạt động: ghi “lớp” hoặc “hội nghị”. Mã hoạt động xem ở cột “Mã” trong trang quản trị; "
+    "mã đơn vị (đơn vị của người dự) là số định danh hoặc mã đơn vị (ví dụ CB-LH-01).",
+    "Cùng họ tên trong cùng đơn vị là một người: dự nhiều hoạt động vẫn chỉ tính một người. "
+    "Người đã có trong danh sách của hoạt động thì được giữ nguyên.",
+    "Danh sách người dự một lớp không được dài hơn số học viên của lớp. Dòng có STT “Ví dụ” được bỏ qua.",
     "Chỉ cần một dòng sai, cả tệp bị từ chối và không có dữ liệu nào được lưu.",
 ]
 
@@ -103,6 +117,25 @@ def attendance_template() -> bytes:
     example = [EXAMPLE_MARK, "hội nghị", 12, "Hội nghị báo cáo viên tháng 7/2025", 345, "Chi bộ khu vực 1", 25]
     return build_workbook(
         title="Số lượt người dự", columns=ATTENDANCE_COLUMNS, rows=[], help_lines=ATTENDANCE_HELP, example=example
+    )
+
+
+def participants_template() -> bytes:
+    example = [
+        EXAMPLE_MARK,
+        "lớp",
+        7,
+        "Lớp bồi dưỡng nhận thức về Đảng khóa 1",
+        345,
+        "Chi bộ khu vực 1",
+        "Nguyễn Văn An",
+    ]
+    return build_workbook(
+        title="Người dự theo danh sách",
+        columns=PARTICIPANT_COLUMNS,
+        rows=[],
+        help_lines=PARTICIPANT_HELP,
+        example=example,
     )
 
 

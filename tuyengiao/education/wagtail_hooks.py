@@ -4,38 +4,59 @@ from wagtail import hooks
 from wagtail.admin.viewsets.base import ViewSetGroup
 from wagtail.permissions import register_permission_policy
 
+from tuyengiao.units.scoped_admin import ALL_ACTIONS, UnitScopedPermissionPolicy
+
 from . import selectors
-from .admin_base import (
-    UnitTreePolicy,
-    can_edit_attendance,
-    can_edit_by_organiser,
-    can_edit_by_unit,
-    can_edit_campaign,
-)
 from .admin_campaigns import StudyCampaignViewSet, StudyReturnViewSet
 from .admin_education import (
     AttendanceViewSet,
     BriefingConferenceViewSet,
     EducationClassViewSet,
+    ParticipantAttendanceViewSet,
     ProgrammeViewSet,
     ReporterViewSet,
 )
 from .admin_imports import ImportViewSet
-from .models import Attendance, BriefingConference, EducationClass, Reporter, StudyCampaign, StudyReturn
+from .models import (
+    Attendance,
+    BriefingConference,
+    EducationClass,
+    ParticipantAttendance,
+    Reporter,
+    StudyCampaign,
+    StudyReturn,
+)
 
 # Registered before the viewsets so they pick these policies up instead of Django's model permissions.
+# (model, visible, editable, can_edit): reading follows the selectors, changing the Python twins.
 POLICIES = [
-    (StudyCampaign, selectors.campaigns_visible_to, selectors.campaigns_editable_by, can_edit_campaign, None),
-    (StudyReturn, selectors.returns_visible_to, None, can_edit_by_unit, can_edit_by_unit),
-    (EducationClass, selectors.classes_visible_to, None, can_edit_by_organiser, can_edit_by_organiser),
-    (BriefingConference, selectors.conferences_visible_to, None, can_edit_by_organiser, can_edit_by_organiser),
-    (Attendance, selectors.attendances_visible_to, None, can_edit_attendance, can_edit_attendance),
-    (Reporter, selectors.reporters_visible_to, None, can_edit_by_unit, can_edit_by_unit),
+    (StudyCampaign, selectors.campaigns_visible_to, selectors.campaigns_editable_by, selectors.can_edit_campaign),
+    (StudyReturn, selectors.returns_visible_to, None, selectors.can_edit_by_unit),
+    (EducationClass, selectors.classes_visible_to, None, selectors.can_edit_by_organiser),
+    (BriefingConference, selectors.conferences_visible_to, None, selectors.can_edit_by_organiser),
+    (Attendance, selectors.attendances_visible_to, None, selectors.can_edit_attendance),
+    (
+        ParticipantAttendance,
+        selectors.participant_attendances_visible_to,
+        None,
+        selectors.can_edit_participant_attendance,
+    ),
+    (Reporter, selectors.reporters_visible_to, None, selectors.can_edit_by_unit),
 ]
-for model, visible, editable, can_edit, can_view in POLICIES:
-    register_permission_policy(
-        model, UnitTreePolicy(model, visible=visible, editable=editable, can_edit=can_edit, can_view=can_view)
+# A name on a list is added or taken off, never edited.
+ACTIONS = {ParticipantAttendance: {"add", "delete", "view"}}
+for model, visible, editable, can_edit in POLICIES:
+    # Where one may change exactly the records one may read, reading is checked by the Python twin too (no query).
+    can_view = None if model is StudyCampaign else can_edit
+    policy = UnitScopedPermissionPolicy(
+        model,
+        visible=visible,
+        editable=editable,
+        can_edit=can_edit,
+        can_view=can_view,
+        actions=ACTIONS.get(model, ALL_ACTIONS),
     )
+    register_permission_policy(model, policy)
 
 
 class EducationGroup(ViewSetGroup):
@@ -48,6 +69,7 @@ class EducationGroup(ViewSetGroup):
         EducationClassViewSet("education_classes"),
         BriefingConferenceViewSet("education_conferences"),
         AttendanceViewSet("education_attendance"),
+        ParticipantAttendanceViewSet("education_participants"),
         ReporterViewSet("education_reporters"),
         ProgrammeViewSet("education_programmes"),
         ImportViewSet("education_imports"),

@@ -1,7 +1,8 @@
 """Wagtail admin for public-opinion reports: reports with inline items, the item list, the aggregate view.
 
 Registered in wagtail_hooks.py under one menu group "Dư luận xã hội". Rights
-follow the unit tree on every path (scoped_admin); writes go through services.
+follow the unit tree on every path (tuyengiao.units.scoped_admin); writes go
+through services.
 """
 
 from __future__ import annotations
@@ -23,7 +24,6 @@ from django.views.generic import TemplateView
 from wagtail.admin.filters import DateRangePickerWidget, WagtailFilterSet
 from wagtail.admin.panels import FieldPanel, FieldRowPanel, InlinePanel, ObjectList
 from wagtail.admin.ui.tables import Column
-from wagtail.admin.views import generic
 from wagtail.admin.views.generic import WagtailAdminTemplateMixin
 from wagtail.admin.views.generic.permissions import PermissionCheckedMixin
 from wagtail.admin.viewsets.base import ViewSet
@@ -33,24 +33,25 @@ from wagtail.permissions import policy_registry
 
 from tuyengiao.portal.dates import vietnamese_number
 from tuyengiao.units.models import Unit
-from tuyengiao.units.selectors import rollup_q, units_visible_to
-
-from . import selectors, services
-from .models import FollowUp, Intensity, OpinionField, OpinionItem, OpinionReport, OpinionTopic, Scope, Tendency
-from .periods import Grouping, PeriodKind, format_date, month_bounds
-from .scoped_admin import (
+from tuyengiao.units.scoped_admin import (
     DateColumn,
-    IndentedUnitChoiceField,
     NumberColumn,
+    ScopedCreateView,
     ScopedDeleteView,
     ScopedEditView,
     ScopedIndexView,
     ScopedInspectView,
-    UnitScopedAdminForm,
+    ScopedModelForm,
+    UnitRollupFilter,
     UnitScopedViewSet,
     staff_roots,
     visible_unit_field,
 )
+from tuyengiao.units.selectors import units_visible_to
+
+from . import selectors, services
+from .models import FollowUp, Intensity, OpinionField, OpinionItem, OpinionReport, OpinionTopic, Scope, Tendency
+from .periods import Grouping, PeriodKind, format_date, month_bounds
 
 REPORTS = "opinion_reports"
 ITEMS = "opinion_items"
@@ -58,33 +59,7 @@ AGGREGATE = "opinion_aggregate"
 NOT_YOUR_UNIT = "Bạn không có quyền xem số liệu của đơn vị này."
 
 
-# --- filters shared by the lists ---------------------------------------------
-
-
-def _visible_units(request):
-    if request is None:
-        return Unit.objects.none()
-    return units_visible_to(request.user).order_by("path")
-
-
-class UnitFilterField(IndentedUnitChoiceField, django_filters.fields.ModelChoiceField):
-    pass
-
-
-class UnitRollupFilter(django_filters.ModelChoiceFilter):
-    """Records of the chosen unit and the units below it, plus units merged into them (from the merge date)."""
-
-    field_class = UnitFilterField
-
-    def __init__(self, *args, date_field: str, unit_field: str, **kwargs):
-        self.date_field = date_field
-        self.unit_field = unit_field
-        super().__init__(*args, queryset=_visible_units, **kwargs)
-
-    def filter(self, qs, value):
-        if not value:
-            return qs
-        return qs.filter(rollup_q(value, date_field=self.date_field, unit_field=self.unit_field))
+# --- filters ------------------------------------------------------------------
 
 
 class ReportFilterSet(WagtailFilterSet):
@@ -134,20 +109,18 @@ class ItemFilterSet(WagtailFilterSet):
 # --- reports -----------------------------------------------------------------
 
 
-class ReportForm(UnitScopedAdminForm):
+class ReportSaveMixin:
+    def save_with_service(self):
+        action = "wagtail.create" if self.form.instance.pk is None else "wagtail.edit"
+        return services.report_save(actor=self.request.user, report=self.form.save(commit=False), action=action)
+
+
+class ReportCreateView(ReportSaveMixin, ScopedCreateView):
     pass
 
 
-class ReportCreateView(generic.CreateView):
-    def save_instance(self):
-        report = self.form.save(commit=False)
-        return services.report_save(actor=self.request.user, report=report, action="wagtail.create")
-
-
-class ReportEditView(ScopedEditView):
-    def save_instance(self):
-        report = self.form.save(commit=False)
-        return services.report_save(actor=self.request.user, report=report)
+class ReportEditView(ReportSaveMixin, ScopedEditView):
+    pass
 
 
 class ReportDeleteView(ScopedDeleteView):
@@ -157,18 +130,6 @@ class ReportDeleteView(ScopedDeleteView):
 
 class ReportInspectView(ScopedInspectView):
     template_name = "opinion/admin/report_inspect.html"
-
-    def get_period_start_display_value(self):
-        return format_date(self.object.period_start)
-
-    def get_period_end_display_value(self):
-        return format_date(self.object.period_end)
-
-    def get_created_at_display_value(self):
-        return timezone.localtime(self.object.created_at).strftime("%d/%m/%Y %H:%M")
-
-    def get_updated_at_display_value(self):
-        return timezone.localtime(self.object.updated_at).strftime("%d/%m/%Y %H:%M")
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
@@ -181,6 +142,7 @@ class ReportViewSet(UnitScopedViewSet):
     icon = "doc-full"
     menu_label = "Báo cáo dư luận"
     menu_name = "bao-cao-du-luan"
+    related = ("unit",)
     add_view_class = ReportCreateView
     edit_view_class = ReportEditView
     delete_view_class = ReportDeleteView
@@ -188,9 +150,7 @@ class ReportViewSet(UnitScopedViewSet):
     inspect_view_fields = ["unit", "period_kind", "period_start", "period_end", "summary", "created_at", "updated_at"]
     filterset_class = ReportFilterSet
     ordering = ["-period_start", "unit__path"]
-    list_per_page = 50
     search_fields = ["summary", "unit__name"]
-    search_backend_name = None  # plain ORM search; reports are not in the search index
     export_filename = "bao-cao-du-luan-xa-hoi"
     list_export = ["unit.name", "period_label", "period_start", "period_end", "item_count", "source_total", "summary"]
     export_headings = {
@@ -231,14 +191,15 @@ class ReportViewSet(UnitScopedViewSet):
                 ],
             ),
         ],
-        base_form_class=ReportForm,
+        base_form_class=ScopedModelForm,
     )
 
-    def get_index_view_kwargs(self, **kwargs):
-        queryset = OpinionReport.objects.select_related("unit").annotate(
-            item_count=Count("items"), source_total=Sum("items__source_count")
+    def listing_queryset(self, queryset):
+        return (
+            super()
+            .listing_queryset(queryset)
+            .annotate(item_count=Count("items"), source_total=Sum("items__source_count"))
         )
-        return super().get_index_view_kwargs(queryset=queryset, **kwargs)
 
 
 # --- items (read-only list; items are edited inside their report) ----------------
@@ -270,13 +231,12 @@ class ItemViewSet(UnitScopedViewSet):
     icon = "list-ul"
     menu_label = "Tin dư luận"
     menu_name = "tin-du-luan"
+    related = ("report__unit", "topic")
     index_view_class = ItemIndexView
     inspect_view_enabled = False
     filterset_class = ItemFilterSet
     ordering = ["-report__period_start", "report__unit__path", "sort_order"]
-    list_per_page = 50
     search_fields = ["content", "recommendation"]
-    search_backend_name = None
     export_filename = "tin-du-luan-xa-hoi"
     list_export = [
         "report.unit.name",
@@ -328,7 +288,6 @@ class ItemViewSet(UnitScopedViewSet):
 
     def get_index_view_kwargs(self, **kwargs):
         return super().get_index_view_kwargs(
-            queryset=OpinionItem.objects.select_related("report__unit", "topic"),
             report_edit_url_name=f"{REPORTS}:edit",
             report_inspect_url_name=f"{REPORTS}:inspect",
             **kwargs,

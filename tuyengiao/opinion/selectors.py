@@ -16,11 +16,10 @@ from django.db.models import Count, DateField, QuerySet, Sum
 from django.db.models.functions import Trunc
 
 from tuyengiao.units.models import Unit
-from tuyengiao.units.selectors import rollup_q
+from tuyengiao.units.selectors import rollup_q, scope_to_user
 
 from .models import OpinionItem, OpinionReport, Tendency
 from .periods import Grouping, bucket_label, month_bounds, quarter_bounds
-from .scoped_admin import scope_to_user
 
 DATE_FIELD = "report__period_start"
 

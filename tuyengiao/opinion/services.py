@@ -13,7 +13,7 @@ from django.db import transaction
 from wagtail.log_actions import log
 
 from tuyengiao.units.models import Unit
-from tuyengiao.units.selectors import require_unit_access
+from tuyengiao.units.selectors import require_record_access, require_unit_access
 
 from .models import OpinionItem, OpinionReport, OpinionTopic
 
@@ -50,10 +50,7 @@ def _validate(report: OpinionReport, items: list[OpinionItem]) -> None:
 @transaction.atomic
 def report_save(*, actor, report: OpinionReport, action: str = "wagtail.edit") -> OpinionReport:
     """Save a report built elsewhere (e.g. by the admin form, items attached in memory)."""
-    if report.pk:
-        previous = OpinionReport.objects.select_related("unit").get(pk=report.pk)
-        require_unit_access(actor, previous.unit)
-    require_unit_access(actor, report.unit)
+    require_record_access(actor, report)
     _validate(report, list(report.items.all()))
     report.save()
     log(instance=report, action=action, user=actor)

@@ -4,9 +4,10 @@ from wagtail import hooks
 from wagtail.admin.viewsets.base import ViewSetGroup
 from wagtail.permissions import register_permission_policy
 
+from tuyengiao.units.scoped_admin import UnitScopedPermissionPolicy
+
 from .admin_views import AGGREGATE, ITEMS, REPORTS, AggregateViewSet, ItemViewSet, ReportViewSet, TopicViewSet
 from .models import OpinionItem, OpinionReport
-from .scoped_admin import UnitScopedPermissionPolicy
 
 # Before the viewsets register, so they pick these policies up instead of the default ones.
 register_permission_policy(OpinionReport, UnitScopedPermissionPolicy(OpinionReport))

@@ -1,7 +1,7 @@
 """Wagtail admin for tasks (with dated progress notes and a "Trễ hạn" badge and filter) and emulation movements.
 
 Registered in wagtail_hooks.py under one menu group "Nhiệm vụ, thi đua". Rights
-follow the unit tree on every path (tuyengiao.opinion.scoped_admin); writes
+follow the unit tree on every path (tuyengiao.units.scoped_admin); writes
 go through services.
 """
 
@@ -9,26 +9,27 @@ from __future__ import annotations
 
 import django_filters
 from django import forms
-from django.db.models import Count, Min, Q
+from django.db.models import Count, Q
 from django.utils import timezone
 from wagtail.admin.filters import DateRangePickerWidget, WagtailFilterSet
 from wagtail.admin.panels import FieldPanel, FieldRowPanel, InlinePanel, ObjectList
 from wagtail.admin.ui.tables import Column
-from wagtail.admin.views import generic
 from wagtail.admin.widgets import AdminDateInput
 
-from tuyengiao.opinion.admin_views import UnitRollupFilter
 from tuyengiao.opinion.periods import format_date
-from tuyengiao.opinion.scoped_admin import (
-    INDENT,
+from tuyengiao.units.models import Unit
+from tuyengiao.units.scoped_admin import (
     DateColumn,
     NumberColumn,
+    ScopedCreateView,
     ScopedDeleteView,
     ScopedEditView,
-    ScopedIndexView,
     ScopedInspectView,
-    UnitScopedAdminForm,
+    ScopedModelForm,
+    UnitMultipleChoiceField,
+    UnitRollupFilter,
     UnitScopedViewSet,
+    limit_to_visible_units,
 )
 from tuyengiao.units.selectors import units_visible_to
 
@@ -107,7 +108,7 @@ def visible_movements(user):
     )
 
 
-class TaskForm(UnitScopedAdminForm):
+class TaskForm(ScopedModelForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         if self.for_user is not None and "movement" in self.fields:
@@ -115,14 +116,18 @@ class TaskForm(UnitScopedAdminForm):
             self.fields["movement"].empty_label = "— Không thuộc phong trào nào —"
 
 
-class TaskCreateView(generic.CreateView):
-    def save_instance(self):
-        return services.task_save(actor=self.request.user, task=self.form.save(commit=False), action="wagtail.create")
+class TaskSaveMixin:
+    def save_with_service(self):
+        action = "wagtail.create" if self.form.instance.pk is None else "wagtail.edit"
+        return services.task_save(actor=self.request.user, task=self.form.save(commit=False), action=action)
 
 
-class TaskEditView(ScopedEditView):
-    def save_instance(self):
-        return services.task_save(actor=self.request.user, task=self.form.save(commit=False))
+class TaskCreateView(TaskSaveMixin, ScopedCreateView):
+    pass
+
+
+class TaskEditView(TaskSaveMixin, ScopedEditView):
+    pass
 
 
 class TaskDeleteView(ScopedDeleteView):
@@ -132,9 +137,6 @@ class TaskDeleteView(ScopedDeleteView):
 
 class TaskInspectView(ScopedInspectView):
     template_name = "tasks/admin/task_inspect.html"
-
-    def get_assigned_on_display_value(self):
-        return format_date(self.object.assigned_on)
 
     def get_deadline_display_value(self):
         late = f" — {LATE_LABEL}" if self.object.is_late() else ""
@@ -152,17 +154,12 @@ class TaskInspectView(ScopedInspectView):
         return context
 
 
-class TaskIndexView(ScopedIndexView):
-    def get_base_queryset(self):
-        return with_late_flag(super().get_base_queryset())
-
-
 class TaskViewSet(UnitScopedViewSet):
     model = Task
     icon = "clipboard-list"
     menu_label = "Nhiệm vụ"
     menu_name = "nhiem-vu"
-    index_view_class = TaskIndexView
+    related = ("unit", "movement")
     add_view_class = TaskCreateView
     edit_view_class = TaskEditView
     delete_view_class = TaskDeleteView
@@ -179,9 +176,7 @@ class TaskViewSet(UnitScopedViewSet):
     ]
     filterset_class = TaskFilterSet
     ordering = ["deadline", "title"]
-    list_per_page = 50
     search_fields = ["title", "description"]
-    search_backend_name = None
     export_filename = "nhiem-vu"
     list_export = [
         "unit.name",
@@ -231,37 +226,29 @@ class TaskViewSet(UnitScopedViewSet):
         base_form_class=TaskForm,
     )
 
-    def get_index_view_kwargs(self, **kwargs):
-        return super().get_index_view_kwargs(queryset=Task.objects.select_related("unit", "movement"), **kwargs)
+    def listing_queryset(self, queryset):
+        return with_late_flag(super().listing_queryset(queryset))
 
 
 # --- emulation movements -----------------------------------------------------------------
 
 
-class ParticipantsField(forms.ModelMultipleChoiceField):
-    top_depth = 1
-
-    def label_from_instance(self, obj):
-        return INDENT * max(obj.depth - self.top_depth, 0) + obj.name
-
-
-class MovementForm(UnitScopedAdminForm):
+class MovementForm(ScopedModelForm):
     CHECKBOX_LIMIT = 60
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         if self.for_user is not None and "participants" in self.fields:
-            queryset = units_visible_to(self.for_user).order_by("path")
-            few = queryset.count() <= self.CHECKBOX_LIMIT
-            self.fields["participants"] = ParticipantsField(
-                queryset=queryset,
+            few = units_visible_to(self.for_user).count() <= self.CHECKBOX_LIMIT
+            field = UnitMultipleChoiceField(
+                queryset=Unit.objects.none(),
                 required=False,
                 label="Đơn vị tham gia",
                 help_text=self.fields["participants"].help_text,
                 widget=forms.CheckboxSelectMultiple if few else forms.SelectMultiple(attrs={"size": 15}),
-                error_messages={"invalid_choice": "Bạn chỉ được chọn đơn vị mình phụ trách hoặc đơn vị cấp dưới."},
             )
-            self.fields["participants"].top_depth = queryset.aggregate(top=Min("depth"))["top"] or 1
+            limit_to_visible_units(field, self.for_user)
+            self.fields["participants"] = field
 
     def clean(self):
         data = super().clean()
@@ -282,15 +269,18 @@ class MovementFilterSet(WagtailFilterSet):
         fields: list[str] = []
 
 
-class MovementCreateView(generic.CreateView):
-    def save_instance(self):
-        movement = self.form.save(commit=False)
-        return services.movement_save(actor=self.request.user, movement=movement, action="wagtail.create")
+class MovementSaveMixin:
+    def save_with_service(self):
+        action = "wagtail.create" if self.form.instance.pk is None else "wagtail.edit"
+        return services.movement_save(actor=self.request.user, movement=self.form.save(commit=False), action=action)
 
 
-class MovementEditView(ScopedEditView):
-    def save_instance(self):
-        return services.movement_save(actor=self.request.user, movement=self.form.save(commit=False))
+class MovementCreateView(MovementSaveMixin, ScopedCreateView):
+    pass
+
+
+class MovementEditView(MovementSaveMixin, ScopedEditView):
+    pass
 
 
 class MovementDeleteView(ScopedDeleteView):
@@ -299,12 +289,6 @@ class MovementDeleteView(ScopedDeleteView):
 
 
 class MovementInspectView(ScopedInspectView):
-    def get_start_date_display_value(self):
-        return format_date(self.object.start_date)
-
-    def get_end_date_display_value(self):
-        return format_date(self.object.end_date)
-
     def get_participants_display_value(self):
         return ", ".join(unit.name for unit in self.object.participants.order_by("path")) or "—"
 
@@ -314,6 +298,7 @@ class MovementViewSet(UnitScopedViewSet):
     icon = "calendar-check"
     menu_label = "Phong trào thi đua"
     menu_name = "phong-trao-thi-dua"
+    related = ("unit",)
     add_view_class = MovementCreateView
     edit_view_class = MovementEditView
     delete_view_class = MovementDeleteView
@@ -321,9 +306,7 @@ class MovementViewSet(UnitScopedViewSet):
     inspect_view_fields = ["unit", "title", "description", "start_date", "end_date", "participants"]
     filterset_class = MovementFilterSet
     ordering = ["-start_date", "title"]
-    list_per_page = 50
     search_fields = ["title", "description"]
-    search_backend_name = None
     export_filename = "phong-trao-thi-dua"
     list_export = ["unit.name", "title", "start_date", "end_date", "participant_count", "task_count", "description"]
     export_headings = {
@@ -354,8 +337,9 @@ class MovementViewSet(UnitScopedViewSet):
         base_form_class=MovementForm,
     )
 
-    def get_index_view_kwargs(self, **kwargs):
-        queryset = EmulationMovement.objects.select_related("unit").annotate(
-            participant_count=Count("participants", distinct=True), task_count=Count("tasks", distinct=True)
+    def listing_queryset(self, queryset):
+        return (
+            super()
+            .listing_queryset(queryset)
+            .annotate(participant_count=Count("participants", distinct=True), task_count=Count("tasks", distinct=True))
         )
-        return super().get_index_view_kwargs(queryset=queryset, **kwargs)

@@ -22,9 +22,8 @@ import datetime
 from django.db.models import BooleanField, ExpressionWrapper, F, Q, QuerySet
 from django.utils import timezone
 
-from tuyengiao.opinion.scoped_admin import scope_to_user
 from tuyengiao.units.models import Unit
-from tuyengiao.units.selectors import rollup_q
+from tuyengiao.units.selectors import rollup_q, scope_to_user
 
 from .models import EmulationMovement, Task, TaskStatus, late_q
 

@@ -10,23 +10,15 @@ from django.utils import timezone
 from wagtail.log_actions import log
 
 from tuyengiao.units.models import Unit
-from tuyengiao.units.selectors import require_unit_access
+from tuyengiao.units.selectors import require_record_access, require_unit_access
 
 from .models import EmulationMovement, Task, TaskProgressNote, TaskStatus, participants_error
-
-
-def _check_previous_unit(actor, model, obj) -> None:
-    """On edit, the actor must also have had the right to the record's current unit."""
-    if obj.pk:
-        previous = model.objects.select_related("unit").get(pk=obj.pk)
-        require_unit_access(actor, previous.unit)
 
 
 @transaction.atomic
 def task_save(*, actor, task: Task, action: str = "wagtail.edit") -> Task:
     """Save a task built elsewhere (e.g. the admin form, progress notes attached in memory)."""
-    _check_previous_unit(actor, Task, task)
-    require_unit_access(actor, task.unit)
+    require_record_access(actor, task)
     task.full_clean()
     for note in task.progress_notes.all():
         note.full_clean(exclude=["task"])
@@ -91,8 +83,7 @@ def movement_save(
     *, actor, movement: EmulationMovement, participants=None, action: str = "wagtail.edit"
 ) -> EmulationMovement:
     """Save a movement; `participants` (units) replaces the list when given, else the in-memory one is kept."""
-    _check_previous_unit(actor, EmulationMovement, movement)
-    require_unit_access(actor, movement.unit)
+    require_record_access(actor, movement)
     if participants is not None:
         movement.participants = list(participants)
     movement.full_clean()

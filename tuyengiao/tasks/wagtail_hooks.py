@@ -6,7 +6,7 @@ from wagtail import hooks
 from wagtail.admin.viewsets.base import ViewSetGroup
 from wagtail.permissions import register_permission_policy
 
-from tuyengiao.opinion.scoped_admin import UnitScopedPermissionPolicy
+from tuyengiao.units.scoped_admin import UnitScopedPermissionPolicy
 
 from .admin_views import MOVEMENTS, TASKS, MovementViewSet, TaskViewSet
 from .models import EmulationMovement, Task

@@ -21,7 +21,6 @@ import datetime
 import unicodedata
 
 from django.contrib.auth import get_user_model
-from django.contrib.auth.models import Group, Permission
 
 from . import services
 from .models import Role, Unit, UnitGroup, UnitKind, UnitLevel
@@ -29,7 +28,6 @@ from .models import Role, Unit, UnitGroup, UnitKind, UnitLevel
 D = datetime.date
 HEAD_USERNAME = "truongban"
 WARD_USERNAME = "phuonglonghoa"
-STAFF_GROUP = "Cán bộ đơn vị"
 DEMO_LOGINS = [
     (HEAD_USERNAME, "Trưởng ban Tuyên giáo và Dân vận Tỉnh ủy"),
     (WARD_USERNAME, "Chuyên viên Đảng ủy phường Long Hòa"),
@@ -70,20 +68,13 @@ def _groups(units) -> dict[str, UnitGroup]:
     return groups
 
 
-def _staff_group() -> Group:
-    group, _ = Group.objects.get_or_create(name=STAFF_GROUP)
-    group.permissions.add(Permission.objects.get(content_type__app_label="wagtailadmin", codename="access_admin"))
-    return group
-
-
-def _person(username: str, first_name: str, last_name: str, group: Group):
+def _person(username: str, first_name: str, last_name: str):
+    """A demo login; the role services put it in the staff group (admin access) with its first staff role."""
     from tuyengiao.portal.demo import DEMO_PASSWORD
 
-    user = get_user_model().objects.create_user(
+    return get_user_model().objects.create_user(
         username, f"{username}@example.invalid", DEMO_PASSWORD, first_name=first_name, last_name=last_name
     )
-    user.groups.add(group)
-    return user
 
 
 def _refresh(units) -> None:
@@ -97,17 +88,16 @@ def _refresh(units) -> None:
 def load_demo(*, units) -> dict:
     _set_codes(units)
     groups = _groups(units)
-    staff = _staff_group()
     long_hoa = next(ward for ward in units.wards if ward.name.endswith("Long Hòa"))
 
-    head = _person(HEAD_USERNAME, "Trần Quốc", "Hưng", staff)
+    head = _person(HEAD_USERNAME, "Trần Quốc", "Hưng")
     services.role_assign(
         user=head, unit=units.board, role=Role.HEAD, valid_from=D(2025, 3, 1), decision="Quyết định số 125-QĐ/TU"
     )
     services.role_assign(
         user=head, unit=units.province, role=Role.HEAD, valid_from=D(2025, 7, 1), decision="Quyết định số 125-QĐ/TU"
     )
-    ward_specialist = _person(WARD_USERNAME, "Nguyễn Thị", "Hoà", staff)
+    ward_specialist = _person(WARD_USERNAME, "Nguyễn Thị", "Hoà")
     services.role_assign(
         user=ward_specialist,
         unit=long_hoa,
@@ -119,7 +109,6 @@ def load_demo(*, units) -> dict:
     for username, role in (("bientap", Role.EDITOR), ("kiemduyet", Role.REVIEWER)):
         user = user_model.objects.filter(username=username).first()
         if user is not None:
-            user.groups.add(staff)
             services.role_assign(
                 user=user, unit=units.board, role=role, valid_from=D(2025, 3, 1), decision="Quyết định số 7-QĐ/BTGDVTU"
             )

@@ -116,6 +116,11 @@ class Role(models.TextChoices):
 # Roles that work on a unit's records (and those of the units below it).
 STAFF_ROLES = frozenset({Role.HEAD, Role.DEPUTY, Role.SPECIALIST, Role.CLERK, Role.EDITOR, Role.REVIEWER})
 
+# The group that opens the Wagtail admin to staff (created by migration 0004). The role services keep
+# its members in step with the staff roles: in it from a staff role's assignment, out of it when the
+# person's last current or coming staff role ends. What they reach inside is decided by the roles.
+STAFF_GROUP = "Cán bộ đơn vị"
+
 
 class RoleAssignment(models.Model):
     """A person holds a role in a unit for a time, by a decision."""

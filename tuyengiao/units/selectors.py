@@ -89,6 +89,38 @@ def units_visible_to(user, *, on: datetime.date | None = None) -> QuerySet[Unit]
     return Unit.objects.filter(inside | merged_in)
 
 
+def scope_to_user(queryset: QuerySet, user, *, unit_field: str = "unit") -> QuerySet:
+    """Only the records whose unit (the FK path `unit_field`) the user may see; all of them for superusers.
+
+    Every app's `*_visible_to(user)` selector is this over its own model, so
+    lists, exports, detail and edit pages all read through the same rule.
+    """
+    if not getattr(user, "is_authenticated", False) or not user.is_active:
+        return queryset.none()
+    if user.is_superuser:
+        return queryset
+    return queryset.filter(**{f"{unit_field}__in": units_visible_to(user)})
+
+
+def unit_in_reach(user, unit: Unit | None) -> bool:
+    """Python twin of `units_visible_to` for a loaded unit: no query per row when a listing asks for every row.
+
+    Uses the request-long `cached_managed_roots`; a merged unit counts with its
+    successor (rare: one query).
+    """
+    if unit is None or not getattr(user, "is_authenticated", False):
+        return False
+    if user.is_superuser:
+        return True
+    roots = cached_managed_roots(user)
+    if any(unit.path.startswith(root.path) for root in roots):
+        return True
+    if unit.successor_id:
+        successor = Unit.objects.only("path").get(pk=unit.successor_id)
+        return any(successor.path.startswith(root.path) for root in roots)
+    return False
+
+
 def can_access_unit(user, unit: Unit, *, on: datetime.date | None = None) -> bool:
     return units_visible_to(user, on=on).filter(pk=unit.pk).exists()
 
@@ -97,6 +129,18 @@ def require_unit_access(user, unit: Unit, *, on: datetime.date | None = None) ->
     """Raise PermissionDenied with a Vietnamese message when the user may not work on the unit."""
     if not can_access_unit(user, unit, on=on):
         raise PermissionDenied(f"Bạn không có quyền với đơn vị “{unit.name}”.")
+
+
+def require_record_access(user, record, *, unit_field: str = "unit") -> None:
+    """Saving a record needs rights on its unit — and, for a record already stored, on the stored unit too.
+
+    So nobody moves another unit's record into their own subtree, nor their
+    own record into a unit they cannot see. Raises PermissionDenied.
+    """
+    if record.pk is not None:
+        stored = type(record)._default_manager.select_related(unit_field).get(pk=record.pk)
+        require_unit_access(user, getattr(stored, unit_field))
+    require_unit_access(user, getattr(record, unit_field))
 
 
 def restructure_allowed(unit: Unit, roots: list[Unit]) -> bool:

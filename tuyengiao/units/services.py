@@ -20,6 +20,7 @@ import hashlib
 import uuid
 from collections.abc import Iterable
 
+from django.contrib.auth.models import Group, Permission
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
@@ -29,7 +30,7 @@ from wagtail.log_actions import log
 from wagtail.models import ModelLogEntry
 
 from . import importer
-from .models import Role, RoleAssignment, Unit, UnitGroup, UnitImport, UnitKind, UnitLevel
+from .models import STAFF_GROUP, STAFF_ROLES, Role, RoleAssignment, Unit, UnitGroup, UnitImport, UnitKind, UnitLevel
 from .selectors import require_restructure_access, require_unit_access
 
 UNSET = object()
@@ -212,11 +213,44 @@ def unit_move(*, unit: Unit, new_parent: Unit, actor=None) -> Unit:
 
 def _end_assignments(unit: Unit, last_day: datetime.date) -> int:
     """Roles held in a unit end when the unit does."""
-    return (
-        RoleAssignment.objects.filter(unit=unit, valid_from__lte=last_day)
-        .filter(Q(valid_to__isnull=True) | Q(valid_to__gt=last_day))
-        .update(valid_to=last_day)
+    ending = RoleAssignment.objects.filter(unit=unit, valid_from__lte=last_day).filter(
+        Q(valid_to__isnull=True) | Q(valid_to__gt=last_day)
     )
+    holders = set(ending.values_list("user_id", flat=True))
+    ended = ending.update(valid_to=last_day)
+    sync_staff_group(user_ids=holders)
+    return ended
+
+
+def _staff_group() -> Group:
+    group, created = Group.objects.get_or_create(name=STAFF_GROUP)
+    if created:  # deleted by hand since migration 0004: give it back its one permission
+        group.permissions.add(Permission.objects.get(content_type__app_label="wagtailadmin", codename="access_admin"))
+    return group
+
+
+def sync_staff_group(*, user_ids) -> None:
+    """Put people with a current or coming staff role in the staff group (admin access); take the others out.
+
+    Called by every service that starts or ends roles. A role that simply
+    runs out on its end date leaves the person in the group until their
+    roles change again: harmless, since every right inside the admin comes
+    from roles held today (`managed_roots`), never from the group.
+    """
+    user_ids = set(user_ids)
+    if not user_ids:
+        return
+    today = timezone.localdate()
+    keeping = set(
+        RoleAssignment.objects.filter(user_id__in=user_ids, role__in=STAFF_ROLES)
+        .filter(Q(valid_to__isnull=True) | Q(valid_to__gte=today))
+        .values_list("user_id", flat=True)
+    )
+    group = _staff_group()
+    members = group.user_set.through.objects
+    members.filter(group=group, user_id__in=user_ids - keeping).delete()
+    present = set(members.filter(group=group, user_id__in=keeping).values_list("user_id", flat=True))
+    members.bulk_create([members.model(group=group, user_id=user_id) for user_id in keeping - present])
 
 
 @transaction.atomic
@@ -357,6 +391,7 @@ def role_assign(
     )
     assignment.full_clean()
     assignment.save()
+    sync_staff_group(user_ids=[user.pk])
     log(assignment, "wagtail.create", user=actor)
     return assignment
 
@@ -389,6 +424,7 @@ def role_assignment_update(
     assignment.decision = (decision or "").strip()
     assignment.full_clean()
     assignment.save()
+    sync_staff_group(user_ids=[assignment.user_id])
     log(assignment, "wagtail.edit", user=actor)
     return assignment
 

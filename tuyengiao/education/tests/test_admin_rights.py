@@ -103,10 +103,7 @@ def test_creating_a_return_for_a_sibling_unit_is_refused(campaign, tree, users):
     response = client_for(users["a"]).post(f"{RETURNS}new/", form)
 
     assert response.status_code == 200  # the form again, with an error on the unit
-    assert (
-        "Hãy chọn một lựa chọn hợp lệ" in response.content.decode()
-        or "Select a valid choice" in response.content.decode()
-    )
+    assert "Bạn chỉ được chọn đơn vị mình phụ trách hoặc đơn vị cấp dưới." in response.content.decode()
     assert not StudyReturn.objects.exists()
 
 
