@@ -1,4 +1,4 @@
-"""JSON endpoints used by idle.js. The middleware has already applied the timeout when these run."""
+"""Views of the accounts app: JSON endpoints used by idle.js (the middleware has already applied the timeout), the sign-in lockout page."""
 
 from __future__ import annotations
 
@@ -53,3 +53,19 @@ def end(request):
     services.end_idle_session(request)
     services.notify_idle_logout(request)
     return JsonResponse(SIGNED_OUT)
+
+
+def lockout(request, original_response=None, credentials=None):
+    """django-axes' answer after too many wrong passwords for one account from one address (AXES_LOCKOUT_CALLABLE)."""
+    from django.conf import settings
+    from django.shortcuts import render
+
+    minutes = max(1, round(settings.AXES_COOLOFF_TIME.total_seconds() / 60))
+    response = render(
+        request,
+        "accounts/lockout.html",
+        {"failure_limit": settings.AXES_FAILURE_LIMIT, "cooloff_minutes": minutes},
+        status=429,
+    )
+    response["Retry-After"] = str(int(settings.AXES_COOLOFF_TIME.total_seconds()))
+    return response

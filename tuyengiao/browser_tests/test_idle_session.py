@@ -9,6 +9,7 @@ from django.conf import settings as django_settings
 from playwright.sync_api import expect
 
 from tuyengiao.accounts.services import EXPIRED_MESSAGE
+from tuyengiao.accounts.testing import current_totp_code, totp_device_for
 
 pytestmark = pytest.mark.browser
 
@@ -31,10 +32,16 @@ def short_idle(settings):
 def signed_in_editor(live_db, short_idle, django_user_model, page):
     """An editor signed in through the Wagtail login form; returns the session key the server gave."""
     password = secrets.token_urlsafe(16)
-    django_user_model.objects.create_superuser(username="bientap", email="bientap@example.org", password=password)
+    editor = django_user_model.objects.create_superuser(
+        username="bientap", email="bientap@example.org", password=password
+    )
+    device = totp_device_for(editor)  # enrolled earlier: the second step asks for a code
     page.goto("/admin/login/")
     page.locator("#id_username").fill("bientap")
     page.locator("#id_password").fill(password)
+    with page.expect_navigation():
+        page.locator("form.login-form button[type=submit]").click()
+    page.locator("#id_code").fill(current_totp_code(device))
     with page.expect_navigation():
         page.locator("form.login-form button[type=submit]").click()
     expect(page).to_have_url(re.compile(r"/admin/$"))

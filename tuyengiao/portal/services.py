@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime
 import hashlib
 import hmac
 import math
@@ -162,3 +163,26 @@ def _comments_changed(page_id: int) -> None:
     from . import pagecache
 
     pagecache.invalidate(page_id)
+
+
+# --- Readers' data retention ---------------------------------------------------------------------
+
+READER_DATA_PURGE_LOCK = "tg:reader-data-purge"
+
+
+def reader_data_purge(*, now=None) -> int:
+    """Clear the client-address hash and the e-mail of comments older than READER_DATA_RETENTION_DAYS.
+
+    The comment itself (name, text, status) stays; returns how many comments were cleared.
+    """
+    cutoff = (now or timezone.now()) - datetime.timedelta(days=settings.READER_DATA_RETENTION_DAYS)
+    with transaction.atomic():
+        stale = Comment.objects.filter(created_at__lt=cutoff).exclude(client_hash="", email="")
+        return stale.update(client_hash="", email="")
+
+
+def reader_data_purge_if_due() -> int:
+    """Once a day per cache (the scheduler calls this every round); 0 when already done today."""
+    if not cache.add(READER_DATA_PURGE_LOCK, "1", timeout=24 * 3600):
+        return 0
+    return reader_data_purge()

@@ -18,6 +18,7 @@ class Command(BaseCommand):
             f"  http://an-thoi.localhost:{port}/"
         )
         out(f"  Trang quản trị:     http://127.0.0.1:{port}/admin/")
+        out("  Lần đầu đăng nhập quản trị: quét mã QR bằng ứng dụng xác thực (Google Authenticator, FreeOTP…).")
         out(f"  Biên tập viên:      {demo.EDITOR_USERNAME} / {demo.DEMO_PASSWORD}")
         out(f"  Kiểm duyệt viên:    {demo.REVIEWER_USERNAME} / {demo.DEMO_PASSWORD}")
         out(f"  Quản trị:           {demo.ADMIN_USERNAME} / {demo.DEMO_PASSWORD}")
