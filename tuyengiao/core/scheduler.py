@@ -1,11 +1,14 @@
-"""Periodic jobs that run inside the web process: no cron entry to forget.
+"""Periodic jobs inside the web process, for installations without a background worker.
 
-Every `SCHEDULER_INTERVAL_SECONDS` one process (whichever takes the cache
-lock first) publishes and unpublishes scheduled pages with Wagtail's own
-`publish_scheduled` command — expired articles are unpublished and kept,
-never deleted — and flushes buffered view counts. Started by
-`manage.py serve` (what `make run` uses) and by gunicorn's `post_worker_init`
-hook in `deploy/gunicorn.conf.py`.
+With no broker configured (CELERY_BROKER_URL unset: `make run`, a small server) a thread in
+each process runs the jobs of `tuyengiao.worker.jobs` — scheduled publishing and expiry with
+Wagtail's own `publish_scheduled` (expired articles are unpublished and kept, never deleted),
+the view-count flush, the nginx view-log ingestion when VIEW_LOG_PATH is set, the readers'
+data purge — each at its own interval, in whichever process takes that job's cache lock first.
+Started by `manage.py serve` (what `make run` uses) and by gunicorn's `post_worker_init` hook
+in `deploy/gunicorn.conf.py`.
+
+With a broker, Celery beat in `make worker` runs the same jobs and this thread is not started.
 """
 
 from __future__ import annotations
@@ -13,9 +16,7 @@ from __future__ import annotations
 import logging
 import threading
 
-from django.conf import settings
 from django.core.cache import cache
-from django.core.management import call_command
 from django.db import close_old_connections
 
 logger = logging.getLogger(__name__)
@@ -24,34 +25,45 @@ _started = threading.Event()
 
 
 def run_due_jobs() -> None:
-    """One round: scheduled publishing/expiry, then the view-count flush."""
-    from tuyengiao.portal.viewcounts import flush_view_counts
+    """One round of every job, now (also what `manage.py serve` runs at start)."""
+    from tuyengiao.worker.jobs import periodic_jobs
 
-    call_command("publish_scheduled", verbosity=0)
-    flush_view_counts()
-
-
-def _loop(interval: int, stop: threading.Event) -> None:
-    while not stop.wait(interval):
-        # The lock expires a little before the next round so a dead process never blocks the others.
-        if not cache.add(LOCK_KEY, "1", timeout=max(1, interval - 1)):
-            continue
-        try:
-            run_due_jobs()
-        except Exception:
-            logger.exception("Scheduled jobs failed; retrying next round")
-        finally:
-            close_old_connections()
+    for job in periodic_jobs(worker=False):
+        job.run()
 
 
-def start_scheduler(interval: int | None = None) -> threading.Event | None:
-    """Start the scheduler thread once per process. Returns an event that stops it."""
+def _loop(interval: float | None, stop: threading.Event) -> None:
+    from tuyengiao.worker.jobs import periodic_jobs
+
+    jobs = periodic_jobs(worker=False)
+    tick = interval or max(1.0, min(job.interval for job in jobs))
+    while not stop.wait(tick):
+        for job in jobs:
+            # The lock expires a little before the job's next round so a dead process never blocks the others.
+            if not cache.add(f"{LOCK_KEY}:{job.name}", "1", timeout=max(1, int(job.interval) - 1)):
+                continue
+            try:
+                job.run()
+            except Exception:
+                logger.exception("Scheduled job %s failed; retrying next round", job.name)
+            finally:
+                close_old_connections()
+
+
+def start_scheduler(interval: float | None = None) -> threading.Event | None:
+    """Start the scheduler thread once per process. Returns an event that stops it.
+
+    Not started when a broker is configured: the worker's Celery beat runs the jobs.
+    """
+    from tuyengiao.worker.queue import worker_enabled
+
+    if worker_enabled():
+        logger.info("CELERY_BROKER_URL is set: periodic jobs run on the worker (make worker)")
+        return None
     if _started.is_set():
         return None
     _started.set()
     stop = threading.Event()
-    thread = threading.Thread(
-        target=_loop, args=(interval or settings.SCHEDULER_INTERVAL_SECONDS, stop), name="tg-scheduler", daemon=True
-    )
+    thread = threading.Thread(target=_loop, args=(interval, stop), name="tg-scheduler", daemon=True)
     thread.start()
     return stop
