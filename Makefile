@@ -6,6 +6,7 @@ HOST ?= 127.0.0.1
 PORT ?= 8000
 
 .PHONY: run test test-postgres test-browser lint check bench install demo clean
+.PHONY: worker
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -24,6 +25,12 @@ run: install
 	$(BIN)/python manage.py load_demo
 	@$(BIN)/python manage.py demo_logins --port $(PORT)
 	SERVE_MEDIA=1 $(BIN)/python manage.py serve $(HOST):$(PORT)
+
+## make worker: the background worker with its scheduler (beat), for a broker in CELERY_BROKER_URL
+## (e.g. CELERY_BROKER_URL=$$REDIS_URL); the web processes then enqueue jobs instead of running them
+worker: install
+	@test -n "$$CELERY_BROKER_URL" || { echo "Set CELERY_BROKER_URL (e.g. redis://127.0.0.1:6379/0) for the worker and the web processes."; exit 1; }
+	$(BIN)/celery -A tuyengiao.worker.celery_app worker --beat --concurrency=$${WORKER_CONCURRENCY:-2} --loglevel=INFO
 
 ## make test: the test suite on SQLite (browser tests run with CI=true or `make test-browser`)
 test: install

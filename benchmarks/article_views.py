@@ -25,6 +25,19 @@ nginx and wrk, from /proc): other work on the machine stretches the
 wall-clock figures far more than these, and `cpu_ratio` is the throughput
 ratio they imply if each run had the cores to itself.
 
+With --front-cache it measures the production set-up of deploy/nginx/tuyengiao.conf instead:
+nginx's proxy cache in front of gunicorn, views counted by nginx in its view log, a real Celery
+worker (`celery -A tuyengiao.worker.celery_app worker -B`, Redis broker) ingesting that log every
+2 s and flushing the counts, and the count files nginx serves to the page's script. wrk then plays
+browsers without cookies: each view is the article page (an nginx cache hit) plus the page's
+fetch of its current count, and `front_cache_ratio` is views per second over the static file's
+requests per second in the same run. After the run the log is ingested and flushed, and the
+database total must have grown by exactly the number of pages wrk received, and the count file
+must show that total.
+
+Ports: 8031-8039 and 18031-18039 unless BENCH_PORTS=first-last gives one range for all servers;
+Redis: DB 13 unless BENCH_REDIS_URL says otherwise.
+
 The last line printed is one JSON object with the results. Exit status 1 when
 the counts are not exact (or the run failed), 0 otherwise; the speed targets
 are reported, not enforced.
@@ -53,10 +66,14 @@ from pathlib import Path
 
 REPO = Path(__file__).resolve().parent.parent
 VENV_BIN = Path(sys.executable).parent
-REDIS_URL = "redis://127.0.0.1:6379/13"
+REDIS_URL = os.environ.get("BENCH_REDIS_URL", "redis://127.0.0.1:6379/13")
 GUNICORN_PORTS = range(8031, 8040)
 NGINX_PORTS = range(18031, 18040)
+if os.environ.get("BENCH_PORTS"):
+    _first, _last = (int(port) for port in os.environ["BENCH_PORTS"].split("-"))
+    GUNICORN_PORTS = NGINX_PORTS = range(_first, _last + 1)
 TARGET_RATIO = 0.05
+TARGET_FRONT_CACHE_RATIO = 0.5
 TARGET_P99_MS = 50
 # wrk runs this much longer than the measuring window; connections sit idle meanwhile
 # (less than gunicorn's keep-alive timeout, or it would close them).
@@ -121,6 +138,101 @@ done = function(summary, latency, requests)
 end
 """
 
+# The front cache as in deploy/nginx/tuyengiao.conf (plain HTTP, paths in the run's folder),
+# plus the static baseline on its own port in the same nginx.
+FRONT_NGINX_CONF = """
+worker_processes 2;
+daemon off;
+master_process on;
+pid {tmp}/nginx.pid;
+error_log {tmp}/nginx-error.log warn;
+events {{ worker_connections 1024; }}
+http {{
+    access_log off;
+    sendfile on;
+    tcp_nopush on;
+    keepalive_requests 1000000;
+    types {{ text/html html; }}
+    default_type application/octet-stream;
+    open_file_cache max=1000 inactive=20s;
+    open_file_cache_valid 1s;
+    client_body_temp_path {tmp}/nginx-body;
+    proxy_temp_path {tmp}/nginx-proxy;
+    fastcgi_temp_path {tmp}/nginx-fastcgi;
+    uwsgi_temp_path {tmp}/nginx-uwsgi;
+    scgi_temp_path {tmp}/nginx-scgi;
+
+    proxy_cache_path {tmp}/cache levels=1:2 keys_zone=tuyengiao_pages:32m max_size=1g inactive=1d use_temp_path=off;
+    map $http_cookie $tg_skip_cache {{
+        default 0;
+        "~(^|;)\\s*(sessionid|messages)=" 1;
+    }}
+    map $cookie_tgb $tg_browser {{
+        "" $request_id;
+        default $cookie_tgb;
+    }}
+    map $cookie_tgb $tg_browser_cookie {{
+        "" "tgb=$request_id; Path=/; Max-Age=31536000; HttpOnly; SameSite=Lax";
+        default "";
+    }}
+    map $request_method $tg_article_view {{
+        GET $sent_http_x_tg_article;
+        default "";
+    }}
+    log_format tuyengiao_views '$msec $sent_http_x_tg_article $tg_browser';
+    upstream tuyengiao_app {{
+        server 127.0.0.1:{gunicorn_port};
+        keepalive 32;
+        keepalive_timeout 4s;
+    }}
+
+    server {{
+        listen 127.0.0.1:{port};
+        root {tmp}/www;
+        location / {{ }}
+    }}
+
+    server {{
+        listen 127.0.0.1:{front_port};
+        location / {{
+            proxy_pass http://tuyengiao_app;
+            proxy_http_version 1.1;
+            proxy_set_header Connection "";
+            proxy_set_header Host $host;
+            proxy_set_header X-Real-IP $remote_addr;
+            proxy_set_header X-Tg-Refresh "";
+            proxy_cache tuyengiao_pages;
+            proxy_cache_key $host$request_uri;
+            proxy_cache_bypass $tg_skip_cache $args;
+            proxy_no_cache $tg_skip_cache $args;
+            proxy_ignore_headers Cache-Control Expires Vary;
+            proxy_cache_lock on;
+            proxy_cache_use_stale updating error timeout http_502 http_503 http_504;
+            proxy_cache_background_update on;
+            add_header X-Cache $upstream_cache_status always;
+            add_header Set-Cookie $tg_browser_cookie;
+            access_log {tmp}/views.log tuyengiao_views buffer=64k flush=1s if=$tg_article_view;
+        }}
+    }}
+
+    server {{
+        listen 127.0.0.1:{refresh_port};
+        location / {{
+            proxy_pass http://tuyengiao_app;
+            proxy_http_version 1.1;
+            proxy_set_header Connection "";
+            proxy_set_header Host $host;
+            proxy_set_header X-Tg-Refresh 1;
+            access_log off;
+            proxy_cache tuyengiao_pages;
+            proxy_cache_key $host$request_uri;
+            proxy_cache_bypass 1;
+            proxy_ignore_headers Cache-Control Expires Vary;
+        }}
+    }}
+}}
+"""
+
 NGINX_CONF = """
 worker_processes 2;
 daemon off;
@@ -163,8 +275,10 @@ def ensure_tools() -> None:
     subprocess.run(["apt-get", "install", "-y", "-qq", "--no-install-recommends", *missing], check=True, env=env)
 
 
-def free_port(candidates: range) -> int:
+def free_port(candidates: range, *, taken: tuple[int, ...] = ()) -> int:
     for port in candidates:
+        if port in taken:
+            continue
         with socket.socket() as sock:
             try:
                 sock.bind(("127.0.0.1", port))
@@ -219,7 +333,7 @@ def redis_server_pid() -> int | None:
 
 
 def shown_count(html: str) -> int:
-    match = re.search(r"data-view-count>([\d.]+)<", html)
+    match = re.search(r"data-view-count[^>]*>([\d.]+)<", html)
     if not match:
         raise RuntimeError("The article page shows no view count")
     return int(match.group(1).replace(".", ""))
@@ -274,8 +388,17 @@ def build_content() -> tuple[int, str]:
 
 class Bench:
     def __init__(
-        self, *, quick: bool, workers: int | None, worker_class: str | None, threads: int | None, seconds: float | None
+        self,
+        *,
+        quick: bool,
+        workers: int | None,
+        worker_class: str | None,
+        threads: int | None,
+        seconds: float | None,
+        front_cache: bool = False,
     ):
+        self.front_cache = front_cache
+        self.ports: dict[str, int] = {}
         self.window = seconds or (5.0 if quick else 15.0)
         self.warmup = 1.0 if quick else 2.0
         self.workers = workers
@@ -306,7 +429,25 @@ class Bench:
             "DEBUG": "0",
             # The benchmark flushes the buffer itself; keep the workers' scheduler out of the way.
             "SCHEDULER_INTERVAL_SECONDS": "3600",
+            "VIEW_COUNT_FLUSH_SECONDS": "3600",
         }
+        if self.front_cache:
+            for name in ("gunicorn", "nginx", "front", "refresh"):
+                self.ports[name] = free_port(
+                    GUNICORN_PORTS if name == "gunicorn" else NGINX_PORTS, taken=tuple(self.ports.values())
+                )
+            self.env.update(
+                {
+                    # nginx counts the views; the worker ingests its log every 2 s, flushes every 10 s
+                    # and refreshes the cached pages whose count changed every 10 s.
+                    "FRONT_CACHE_URL": f"http://127.0.0.1:{self.ports['refresh']}",
+                    "VIEW_LOG_PATH": str(self.tmp / "views.log"),
+                    "VIEW_LOG_INGEST_SECONDS": "2",
+                    "FRONT_CACHE_COUNT_SECONDS": "10",
+                    "VIEW_COUNT_FLUSH_SECONDS": "10",
+                    "CELERY_BROKER_URL": REDIS_URL,
+                }
+            )
         os.environ.update(self.env)
         sys.path.insert(0, str(REPO))
         import django
@@ -321,7 +462,7 @@ class Bench:
         return build_content()
 
     def start_gunicorn(self) -> int:
-        port = free_port(GUNICORN_PORTS)
+        port = self.ports.get("gunicorn") or free_port(GUNICORN_PORTS)
         env = {**os.environ, **self.env, "GUNICORN_BIND": f"127.0.0.1:{port}", "GUNICORN_LOG_LEVEL": "warning"}
         for name, value in (
             ("GUNICORN_WORKERS", self.workers),
@@ -363,6 +504,50 @@ class Bench:
         )
         return port
 
+    def start_front_nginx(self, html: str) -> tuple[int, int]:
+        """nginx with the static baseline and the front cache; returns their ports."""
+        (self.tmp / "www" / "article.html").write_text(html)
+        os.chmod(self.tmp / "www" / "article.html", 0o644)
+        conf = self.tmp / "nginx.conf"
+        conf.write_text(
+            FRONT_NGINX_CONF.format(
+                tmp=self.tmp,
+                port=self.ports["nginx"],
+                front_port=self.ports["front"],
+                refresh_port=self.ports["refresh"],
+                gunicorn_port=self.ports["gunicorn"],
+            )
+        )
+        self.procs.append(
+            subprocess.Popen(
+                ["nginx", "-p", str(self.tmp), "-e", str(self.tmp / "nginx-error.log"), "-c", str(conf)],
+                start_new_session=True,
+            )
+        )
+        return self.ports["nginx"], self.ports["front"]
+
+    def start_worker(self) -> subprocess.Popen:
+        """The background worker as `make worker` runs it: one process, beat inside."""
+        proc = subprocess.Popen(
+            [
+                str(VENV_BIN / "celery"),
+                "-A",
+                "tuyengiao.worker.celery_app",
+                "worker",
+                "-B",
+                "--concurrency=1",
+                "--loglevel=WARNING",
+                "--without-gossip",
+                "--without-mingle",
+                f"--hostname=bench-{self.run_id}@localhost",
+            ],
+            cwd=REPO,
+            env={**os.environ, **self.env},
+            start_new_session=True,
+        )
+        self.procs.append(proc)
+        return proc
+
     # --- measuring -----------------------------------------------------------
 
     def wrk(self, url: str, *, server: int, seconds: float, threads: int, script: str, env: dict | None = None) -> dict:
@@ -403,6 +588,8 @@ class Bench:
         return ArticleViewTotal.objects.filter(page_id=page_id).values_list("count", flat=True).first() or 0
 
     def run(self) -> dict:
+        if self.front_cache:
+            return self.run_front_cache()
         self.configure()
         from tuyengiao.portal.viewcounts import flush_view_counts
 
@@ -525,6 +712,150 @@ class Bench:
             },
         }
 
+    def run_front_cache(self) -> dict:
+        self.configure()
+        from tuyengiao.portal.viewcounts import flush_view_counts, log_cursor, redis_buffer
+        from tuyengiao.worker.jobs import HEARTBEAT_KEY
+        from tuyengiao.worker.viewlog import ingest, refresh_changed_counts
+
+        def settle() -> None:
+            """Wait until everything nginx logged is ingested and in the database.
+
+            nginx writes its log buffer each second; the worker may be ingesting or flushing at the
+            same moment (both are exactly once, so this helps rather than races).
+            """
+            time.sleep(1.5)
+            buffer = redis_buffer()
+            log = Path(self.env["VIEW_LOG_PATH"])
+            deadline = time.monotonic() + 60
+            while True:
+                ingest()
+                flush_view_counts()
+                at_end = log_cursor().endswith(f":{log.stat().st_size}")
+                buffered = buffer.client.exists(buffer.totals_key) or buffer.client.hlen(buffer.claims_key)
+                buffered = buffered or next(buffer.client.scan_iter(f"{buffer.prefix}views:day:*"), None)
+                if at_end and not buffered:
+                    return
+                if time.monotonic() > deadline:
+                    raise RuntimeError("The view log was not ingested within a minute")
+                time.sleep(0.1)
+
+        page_id, path = self.create_database()
+        gunicorn_port = self.start_gunicorn()
+        gunicorn = self.procs[-1]
+        wait_for_http(f"http://127.0.0.1:{gunicorn_port}{path}", seconds=60, process=gunicorn)
+        worker = self.start_worker()
+        html, _ = fetch(f"http://127.0.0.1:{gunicorn_port}{path}")
+        shown_count(html)  # a real article page
+        static_port, front_port = self.start_front_nginx(html)
+        nginx = self.procs[-1]
+        static_url = f"http://127.0.0.1:{static_port}/article.html"
+        article_url = f"http://127.0.0.1:{front_port}{path}"
+        wait_for_http(static_url, seconds=10, process=nginx)
+        _, first = fetch(article_url)
+        _, second = fetch(article_url)
+        if (first.get("X-Cache"), second.get("X-Cache")) != ("MISS", "HIT"):
+            raise RuntimeError(f"nginx did not cache the article: {first.get('X-Cache')}, {second.get('X-Cache')}")
+        threads = f" × {self.threads} threads" if self.worker_class == "gthread" else ""
+        say(f"gunicorn: {self.workers} {self.worker_class} workers{threads}; Celery worker -B (pid {worker.pid})")
+        say(f"nginx:    static {static_url}, front cache {article_url} ({len(html.encode()):,} bytes of HTML)")
+
+        say(f"Warming up ({self.warmup:.0f} s each) …")
+        self.wrk(static_url, server=nginx.pid, seconds=self.warmup, threads=2, script=SUMMARY_LUA)
+        self.wrk(
+            article_url,
+            server=nginx.pid,
+            seconds=self.warmup + TAIL_SECONDS,
+            threads=2,
+            script=COUNTING_LUA,
+            env={"TG_WINDOW_SECONDS": str(self.warmup)},
+        )
+
+        say(f"Baseline: wrk -t2 -c{self.connections} -d{self.window:.0f}s against nginx's static file …")
+        static = self.wrk(static_url, server=nginx.pid, seconds=self.window, threads=2, script=SUMMARY_LUA)
+        static_rps = static["requests"] / (static["duration_us"] / 1e6)
+        static_cpu = {name: seconds / static["requests"] * 1e6 for name, seconds in static["cpu_s"].items()}
+        say(f"  nginx static: {static_rps:,.0f} req/s, p99 {static['p99_us'] / 1000:.2f} ms")
+
+        settle()
+        before = self.view_total(page_id)
+        worker_cpu_before = process_tree_cpu(worker.pid)
+        gunicorn_cpu_before = process_tree_cpu(gunicorn.pid)
+        say(
+            f"Front cache: wrk -t2 -c{self.connections}, {self.window:.0f} s window, no cookies (every view a new "
+            "browser); the worker ingests, flushes and refreshes counts meanwhile …"
+        )
+        front = self.wrk(
+            article_url,
+            server=nginx.pid,
+            seconds=self.window + TAIL_SECONDS,
+            threads=2,
+            script=COUNTING_LUA,
+            env={"TG_WINDOW_SECONDS": str(self.window)},
+        )
+        worker_cpu = process_tree_cpu(worker.pid) - worker_cpu_before
+        gunicorn_cpu = process_tree_cpu(gunicorn.pid) - gunicorn_cpu_before
+        pages = front["requests"] - front["status_errors"]
+        failures = front["status_errors"] + front["socket_errors"]
+        views_per_s = pages / front["elapsed_s"]
+        p99_ms = front["p99_us"] / 1000
+        say(
+            f"  counted views: {views_per_s:,.0f}/s, p99 {p99_ms:.2f} ms, {pages:,} pages, {failures} failures; "
+            f"CPU meanwhile: worker {worker_cpu:.2f} s, gunicorn {gunicorn_cpu:.2f} s"
+        )
+        settle()
+        after = self.view_total(page_id)
+        counted = after - before
+        say(f"  database view total grew by {counted:,} (wrk received {pages:,} pages)")
+        # The cached page shows the current count once the worker refreshed it.
+        refresh_changed_counts(force=True)
+        page, headers = fetch(article_url)
+        shown = shown_count(page)
+        shown_exact = shown == after and headers.get("X-Cache") == "HIT"
+        say(f"  the cached page shows {shown:,} views (database {after:,}; X-Cache {headers.get('X-Cache')})")
+        heartbeat = self.worker_heartbeat(HEARTBEAT_KEY)
+        counts_exact = counted == pages and failures == 0 and shown_exact
+        ratio = views_per_s / static_rps
+        front_cpu = {name: seconds / max(1, pages) * 1e6 for name, seconds in front["cpu_s"].items()}
+        front_cpu["worker"] = worker_cpu / max(1, pages) * 1e6
+        front_cpu["gunicorn"] = gunicorn_cpu / max(1, pages) * 1e6
+        cpu_ratio = sum(static_cpu.values()) / sum(front_cpu.values())
+        say(
+            f"Front-cache ratio {ratio:.3f} (target ≥ {TARGET_FRONT_CACHE_RATIO}; from CPU per view "
+            f"{cpu_ratio:.3f}), counts exact: {counts_exact}"
+        )
+        load = Path("/proc/loadavg").read_text().split()[:3]
+        say(f"Load average now: {' '.join(load)} (other work on the machine)")
+        return {
+            "benchmark": "article_views_front_cache",
+            "front_cache_ratio": round(ratio, 4),
+            "target_front_cache_ratio": TARGET_FRONT_CACHE_RATIO,
+            "views_per_s": round(views_per_s, 1),
+            "static_req_per_s": round(static_rps, 1),
+            "cpu_ratio": round(cpu_ratio, 4),
+            "p99_ms": round(p99_ms, 2),
+            "target_p99_ms": TARGET_P99_MS,
+            "pages": pages,
+            "counted": counted,
+            "failures": failures,
+            "shown_count_exact": shown_exact,
+            "counts_exact": counts_exact,
+            "target_counts_exact": True,
+            "worker_heartbeat_age_s": heartbeat,
+            "target_worker_heartbeat_age_s": 30,
+            "cpu_us_per_view": {name: round(value, 1) for name, value in front_cpu.items()},
+            "cpu_us_per_static_request": {name: round(value, 1) for name, value in static_cpu.items()},
+            "load_average": float(load[0]),
+        }
+
+    def worker_heartbeat(self, key: str) -> float | None:
+        """Seconds since the worker's last heartbeat (read from Redis directly, as /healthz would)."""
+        import redis
+        from django.core.cache import cache
+
+        beat = redis.Redis.from_url(REDIS_URL, socket_timeout=10).get(cache.make_key(key))
+        return round(time.time() - int(beat), 1) if beat else None
+
     # --- clean-up ------------------------------------------------------------
 
     def cleanup(self) -> None:
@@ -561,6 +892,9 @@ def main() -> int:
     parser.add_argument("--workers", type=int, help="gunicorn workers (default from deploy/gunicorn.conf.py)")
     parser.add_argument("--worker-class", help="gunicorn worker class, sync or gthread (default from the config)")
     parser.add_argument("--threads", type=int, help="threads per gthread worker (default from the config)")
+    parser.add_argument(
+        "--front-cache", action="store_true", help="nginx's front cache with views counted by nginx and the worker"
+    )
     args = parser.parse_args()
 
     def interrupted(signum, frame):
@@ -575,6 +909,7 @@ def main() -> int:
         worker_class=args.worker_class,
         threads=args.threads,
         seconds=args.seconds,
+        front_cache=args.front_cache,
     )
     try:
         result = bench.run()

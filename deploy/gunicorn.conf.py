@@ -19,8 +19,10 @@ Everything comes from the environment so one file serves production and
                          waiting in its own accept queue)
 - GUNICORN_REUSE_PORT    "0" to share one listening socket between the workers (default "1")
 
-Each worker starts the in-process scheduler (scheduled publishing, view-count
-flush); the scheduler takes a cache lock so only one of them runs each round.
+Without a broker, each worker starts the in-process scheduler (scheduled publishing,
+view-count flush); the scheduler takes a cache lock per job so only one of them runs each
+round. With CELERY_BROKER_URL set the scheduler is not started: the background worker
+(`make worker`, deploy/systemd/tuyengiao-worker.service) runs those jobs.
 """
 
 import os

@@ -450,7 +450,7 @@ class DemoUnits:
 
 
 # Back-office apps whose `demo.load_demo(units=DemoUnits)` adds records, in dependency order.
-BACK_OFFICE_DEMO_APPS = ["units", "documents", "education", "opinion", "tasks"]
+BACK_OFFICE_DEMO_APPS = ["units", "documents", "education", "opinion", "tasks", "reports"]
 
 
 def demo_is_loaded() -> bool:

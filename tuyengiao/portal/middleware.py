@@ -1,5 +1,7 @@
 from django.http import HttpResponse
 
+from tuyengiao.worker import frontcache
+
 from . import pagecache, viewcounts
 from .dates import vietnamese_number
 
@@ -15,14 +17,24 @@ class ArticleFastPathMiddleware:
     byte replace, with no session, no page lookup, no database query and no
     template rendering. A miss falls through to Wagtail, whose
     `ArticlePage.serve` renders the page and fills the cache.
+
+    Behind nginx's front cache (FRONT_CACHE_URL) it also marks the responses nginx may keep and
+    the article pages it counts (`tuyengiao.worker.frontcache.annotate`).
     """
 
     def __init__(self, get_response):
         self.get_response = get_response
 
     def __call__(self, request):
+        if not frontcache.enabled():
+            return self.serve(request)
+        response = self.serve(request)
+        frontcache.annotate(request, response)  # what nginx's front cache keeps and counts
+        return response
+
+    def serve(self, request):
         if pagecache.is_cacheable_request(request):
-            entry = pagecache.get(request)
+            entry = pagecache.get(request, local_copy=not frontcache.is_refresh(request))
             if entry is not None:
                 return serve_cached(request, entry)
             # Noted before rendering so a render of a since-replaced version is not stored.

@@ -17,6 +17,10 @@ needs one Redis call in all (the view count); the price is that another
 process may serve the replaced HTML for up to that second after publishing.
 Without Redis (development, tests) Django's local-memory cache is used.
 
+Behind nginx's front cache (FRONT_CACHE_URL) nginx keeps the page itself and this cache
+serves nginx's misses and refreshes; a refresh (`frontcache.is_refresh`) never uses the
+process's local copy, which may be up to `LOCAL_SECONDS` older than a publication.
+
 Stale HTML: an article is rendered from the database before it is stored.
 If it is published while a render of the old version is in flight, that
 render must not be stored, so every invalidation bumps a generation number;
@@ -92,15 +96,15 @@ def _redis():
     return viewcounts.redis_buffer()
 
 
-def get(request) -> Entry | None:
-    """The cached entry for this URL, if any."""
+def get(request, *, local_copy: bool = True) -> Entry | None:
+    """The cached entry for this URL, if any (`local_copy=False`: never this process's copy)."""
     key = request_key(request)
     buffer = _redis()
     if buffer is None:
         return cache.get(key)
     key = buffer.prefix + key
     now = time.monotonic()
-    local = _local.get(key)
+    local = _local.get(key) if local_copy else None
     if local is not None and local[0] > now:
         return local[1]
     if not buffer.usable():
@@ -161,9 +165,17 @@ def store(request, *, page_id: int, html: str, content_type: str) -> None:
 
 
 def invalidate(page_id: int) -> None:
-    """Drop the article's cached HTML now and again when the current transaction commits."""
+    """Drop the article's cached HTML now and again when the current transaction commits.
+
+    Behind nginx's front cache the article's URL is refreshed there too, after the commit
+    (`tuyengiao.worker.frontcache`).
+    """
     _drop(page_id)
     transaction.on_commit(lambda: _drop(page_id), robust=True)
+    if getattr(settings, "FRONT_CACHE_URL", ""):
+        from tuyengiao.worker import frontcache
+
+        transaction.on_commit(lambda: frontcache.purge_article(page_id), robust=True)
 
 
 def _drop(page_id: int) -> None:

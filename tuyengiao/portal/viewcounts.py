@@ -20,11 +20,24 @@ Design
   script call in Redis (one round trip, atomic): ``HINCRBY`` of the pending
   totals hash and of today's hash, and ``INCR`` of the article's shown
   total (below). `flush_view_counts` moves the buffered increments to the
-  database: a script atomically renames the pending hash to a claim
-  (increments arriving meanwhile start a fresh hash), the claim is added to
-  the database in one transaction and then deleted. If the database write
-  fails the claim is parked and merged into the next flush, so nothing is
-  lost or counted twice. All keys start with the cache's ``KEY_PREFIX``.
+  database, exactly once even if it is killed at any point: a script
+  atomically renames the pending hash to a batch key of its own
+  (``views:claim:<token>``; increments arriving meanwhile start a fresh
+  hash) and records the batch in the ``views:claims`` registry with a lease.
+  The batch is added to the database in one transaction that also inserts
+  the batch's receipt (`tuyengiao.worker.models.JobReceipt`, unique key);
+  only then is the batch key deleted. A flush that dies (or fails) leaves
+  the batch key behind; the next flush after the lease (`claim_seconds`)
+  adopts it and adds it unless its receipt is already in the database (it
+  died after the commit), so nothing is lost or counted twice. All keys
+  start with the cache's ``KEY_PREFIX``.
+* **Counted by nginx behind its front cache.** With ``FRONT_CACHE_URL`` set
+  article pages come from nginx's proxy cache and Python counts nothing:
+  nginx logs each article page it sends (with a random browser id from its
+  ``tgb`` cookie) and the worker feeds that log to `ingest_views`, which
+  keeps the once-per-browser-per-article-per-day rule with a Redis set per
+  article and day and buffers the views exactly as above, moving its file
+  position in the same script (see `tuyengiao/worker/viewlog.py`).
 * **Current counts behind caches, without a database read per view.** The
   page HTML may come from a cache; the count is put into it per request.
   With Redis the count shown is the article's *shown total* kept in Redis
@@ -35,11 +48,12 @@ Design
   increments. A seed must not overlap a flush's commit (the batch would be
   in the database and in the claim at once, or in neither), so flushes
   register themselves while they hold a claim and bump a generation
-  number; a seed is stored only if no flush was registered and the
+  number; a seed is stored only if no batch is registered and the
   generation did not change while it read the database (a seqlock),
-  otherwise it retries. The key expires after `SHOWN_TOTAL_SECONDS`, so
-  views counted straight in the database while Redis was down show up
-  again within that time.
+  otherwise it retries (or, when only a dead flush's batch is waiting to be
+  adopted, shows an estimate without storing it). The key expires after
+  `SHOWN_TOTAL_SECONDS`, so views counted straight in the database while
+  Redis was down show up again within that time.
 * **Redis down.** A Redis error makes the view count in the database (and
   the count shown come from the database); Redis is then left alone for
   `REDIS_RETRY_SECONDS`, so an outage does not add a timeout to every view.
@@ -71,8 +85,10 @@ logger = logging.getLogger(__name__)
 COOKIE_NAME = "tgv"
 MAX_IDS_IN_COOKIE = 300
 SHOWN_TOTAL_SECONDS = 300
-# A flush that has held its claim this long is taken for dead and no longer blocks seeds.
-FLUSH_CLAIM_SECONDS = 300
+# Days of flushed-batch receipts kept; a batch left by a dead flush is adopted within minutes.
+RECEIPT_DAYS = 3
+# Days a per-day set of (browser, article) pairs seen by `ingest_views` is kept.
+SEEN_SET_DAYS = 2
 REDIS_RETRY_SECONDS = 5
 SQLITE_LOCK_RETRY_DELAYS = (0.001,) * 20 + (0.01,) * 100 + (0.05,) * 100
 SEED_RETRY_DELAYS = (0.002, 0.004, 0.008, 0.016, 0.032, 0.064, 0.128, 0.256)
@@ -88,22 +104,27 @@ end
 return false
 """
 
-# KEYS: shown total, pending totals, parked totals, generation, active flushes.
+# KEYS: shown total, pending totals, parked totals, generation, leases, claims.
 # ARGV: page id, database total, generation seen before reading it, ttl.
+# Returns the stored total; nil to retry (a flush is committing); -1 when only a dead flush's
+# batch waits to be adopted (its state in the database is unknown here: no seed until it is).
 _SEED_LUA = """
 local shown = redis.call('GET', KEYS[1])
 if shown then return shown end
 if (redis.call('GET', KEYS[4]) or '') ~= ARGV[3] then return false end
-local now = redis.call('TIME')
-redis.call('ZREMRANGEBYSCORE', KEYS[5], '-inf', now[1])
-if redis.call('ZCARD', KEYS[5]) > 0 then return false end
+if redis.call('HLEN', KEYS[6]) > 0 then
+  local now = redis.call('TIME')
+  if redis.call('ZCOUNT', KEYS[5], now[1], '+inf') > 0 then return false end
+  return -1
+end
 local total = tonumber(ARGV[2]) + tonumber(redis.call('HGET', KEYS[2], ARGV[1]) or 0)
   + tonumber(redis.call('HGET', KEYS[3], ARGV[1]) or 0)
 redis.call('SET', KEYS[1], total, 'EX', ARGV[4])
 return total
 """
 
-# KEYS: source hash, its parked hash, claim, active flushes, generation. ARGV: token, ttl.
+# KEYS: source hash, its parked hash (left by earlier versions), batch key, claims, leases, generation.
+# ARGV: token, lease seconds, source key name.
 _CLAIM_LUA = """
 local has_source = redis.call('EXISTS', KEYS[1]) == 1
 local has_parked = redis.call('EXISTS', KEYS[2]) == 1
@@ -115,21 +136,61 @@ if has_parked then
   redis.call('DEL', KEYS[2])
 end
 local now = redis.call('TIME')
-redis.call('ZADD', KEYS[4], now[1] + ARGV[2], ARGV[1])
-redis.call('INCR', KEYS[5])
+redis.call('HSET', KEYS[4], ARGV[1], ARGV[3])
+redis.call('ZADD', KEYS[5], now[1] + ARGV[2], ARGV[1])
+redis.call('INCR', KEYS[6])
 return 1
 """
 
-# KEYS: claim, parked, active flushes, generation. ARGV: token, "park" to keep the batch.
-_RELEASE_LUA = """
-if ARGV[2] == 'park' then
-  local items = redis.call('HGETALL', KEYS[1])
-  for i = 1, #items, 2 do redis.call('HINCRBY', KEYS[2], items[i], items[i + 1]) end
-end
-redis.call('DEL', KEYS[1])
-redis.call('ZREM', KEYS[3], ARGV[1])
-redis.call('INCR', KEYS[4])
+# KEYS: claims, leases. ARGV: token, lease seconds. Takes over a batch whose flush is gone.
+_ADOPT_LUA = """
+if redis.call('HEXISTS', KEYS[1], ARGV[1]) == 0 then return 0 end
+local now = redis.call('TIME')
+local lease = redis.call('ZSCORE', KEYS[2], ARGV[1])
+if lease and tonumber(lease) > tonumber(now[1]) then return 0 end
+redis.call('ZADD', KEYS[2], now[1] + ARGV[2], ARGV[1])
 return 1
+"""
+
+# KEYS: batch key, claims, leases, generation. ARGV: token, "done" (in the database: drop the
+# batch) or "retry" (keep it for the next flush, which adopts it at once).
+_RELEASE_LUA = """
+redis.call('ZREM', KEYS[3], ARGV[1])
+if ARGV[2] == 'done' then
+  redis.call('DEL', KEYS[1])
+  redis.call('HDEL', KEYS[2], ARGV[1])
+  redis.call('INCR', KEYS[4])
+end
+return 1
+"""
+
+# Front cache: one batch of lines of nginx's view log. KEYS: log cursor.
+# ARGV: cursor expected, cursor after the batch, key prefix, ttl of the "seen" sets, then groups
+# (day, page id, n, n browser ids). Each (day, article) has a set of the browsers counted: SADD
+# returns how many are new, and that many views are counted. Returns {page id, views, …}, or -1
+# when the cursor has moved (another ingester took these lines): lines and cursor move together.
+_INGEST_LUA = """
+if (redis.call('GET', KEYS[1]) or '') ~= ARGV[1] then return -1 end
+redis.call('SET', KEYS[1], ARGV[2])
+local prefix = ARGV[3]
+local counted = {}
+local i = 5
+while i <= #ARGV do
+  local day, page, n = ARGV[i], ARGV[i + 1], tonumber(ARGV[i + 2])
+  local seen = prefix .. 'views:seen:' .. day .. ':' .. page
+  local added = redis.call('SADD', seen, unpack(ARGV, i + 3, i + 2 + n))
+  redis.call('EXPIRE', seen, ARGV[4])
+  if added > 0 then
+    redis.call('HINCRBY', prefix .. 'views:total', page, added)
+    redis.call('HINCRBY', prefix .. 'views:day:' .. day, page, added)
+    local shown = prefix .. 'views:shown:' .. page
+    if redis.call('EXISTS', shown) == 1 then redis.call('INCRBY', shown, added) end
+    counted[#counted + 1] = page
+    counted[#counted + 1] = added
+  end
+  i = i + 3 + n
+end
+return counted
 """
 
 PARKED_SUFFIX = ":parked"
@@ -156,7 +217,9 @@ class RedisBuffer:
         self.count_script = self.client.register_script(_COUNT_LUA)
         self.seed_script = self.client.register_script(_SEED_LUA)
         self.claim_script = self.client.register_script(_CLAIM_LUA)
+        self.adopt_script = self.client.register_script(_ADOPT_LUA)
         self.release_script = self.client.register_script(_RELEASE_LUA)
+        self.ingest_script = self.client.register_script(_INGEST_LUA)
         self._down_until = 0.0
         self._thread = threading.local()
 
@@ -209,8 +272,21 @@ class RedisBuffer:
         return f"{self.prefix}views:flush-generation"
 
     @property
-    def active_key(self) -> str:
+    def leases_key(self) -> str:
+        """Tokens of batches being flushed, scored by the time their flush's lease ends."""
         return f"{self.prefix}views:flushing"
+
+    @property
+    def claims_key(self) -> str:
+        """Every batch taken from the buffer and not yet known to be in the database: token → source key."""
+        return f"{self.prefix}views:claims"
+
+    def batch_key(self, token: str) -> str:
+        return f"{self.prefix}views:claim:{token}"
+
+    @property
+    def log_cursor_key(self) -> str:
+        return f"{self.prefix}views:log-cursor"
 
 
 def key_prefix() -> str:
@@ -295,11 +371,20 @@ def build_cookie(ids: list[int], *, day: datetime.date) -> str:
     return ".".join([_stamp(day), *map(str, ids[-MAX_IDS_IN_COOKIE:])])
 
 
+def counted_by_nginx() -> bool:
+    """True behind nginx's front cache (FRONT_CACHE_URL): nginx logs article views, the worker counts them."""
+    return bool(getattr(settings, "FRONT_CACHE_URL", ""))
+
+
 def count_view_and_read(request, response, *, page_id: int) -> int:
     """Count this view unless the browser was already counted today; return the count to show.
 
-    With Redis this is one round trip in the common case.
+    With Redis this is one round trip in the common case. Behind nginx's front cache
+    (`counted_by_nginx`) nothing is counted here: nginx logs the view.
     """
+    if counted_by_nginx():
+        request.article_page_id = page_id
+        return current_view_count(page_id=page_id)
     day, now = _current_day()
     seen = parse_cookie(request.COOKIES.get(COOKIE_NAME), day=day.date)
     if page_id in seen:
@@ -322,6 +407,9 @@ def count_view_for_request(request, response, *, page_id: int) -> bool:
 
     Returns whether the view was counted. Prefer `count_view_and_read` when the count is shown.
     """
+    if counted_by_nginx():
+        request.article_page_id = page_id
+        return False
     day = today()
     if page_id in parse_cookie(request.COOKIES.get(COOKIE_NAME), day=day):
         return False
@@ -439,17 +527,20 @@ def _seed_shown_total(buffer: RedisBuffer, page_id: int) -> int:
         buffer.totals_key,
         buffer.totals_key + PARKED_SUFFIX,
         buffer.generation_key,
-        buffer.active_key,
+        buffer.leases_key,
+        buffer.claims_key,
     ]
     for delay in (0.0, *SEED_RETRY_DELAYS):
         time.sleep(delay)
         generation = buffer.client.get(buffer.generation_key) or b""
         stored = _retry_while_locked(lambda: stored_view_count(page_id=page_id))
         shown = buffer.seed_script(keys=keys, args=[page_id, stored, generation, SHOWN_TOTAL_SECONDS])
-        if shown is not None:
+        if shown is not None and int(shown) >= 0:
             return int(shown)
-    # A flush kept its claim for half a second: show an estimate now, seed on a later view.
-    logger.warning("View count of article %s not seeded: a flush is still committing", page_id)
+        if shown is not None:
+            break  # a dead flush's batch waits for the next flush: no point in waiting here
+    # Show an estimate now (without the batch in flight) and seed on a later view.
+    logger.warning("View count of article %s not seeded: a flushed batch is still pending", page_id)
     pending = buffer.client.hmget(buffer.totals_key, page_id) + buffer.client.hmget(keys[2], page_id)
     return stored + sum(int(value) for value in pending if value)
 
@@ -457,38 +548,123 @@ def _seed_shown_total(buffer: RedisBuffer, page_id: int) -> int:
 # --- flushing the Redis buffer ---------------------------------------------
 
 
+def claim_seconds() -> int:
+    """How long a flush may hold a batch before another flush takes it over."""
+    return int(getattr(settings, "VIEW_COUNT_CLAIM_SECONDS", 60))
+
+
 def flush_view_counts() -> int:
-    """Move buffered Redis increments to the database. Returns views flushed."""
+    """Move buffered Redis increments to the database, exactly once. Returns views flushed.
+
+    First adopts the batches of flushes that died or failed (their lease is over), then claims
+    what was buffered since.
+    """
     buffer = redis_buffer()
     if buffer is None:
         return 0
+    flushed = 0
+    for token, source in buffer.client.hgetall(buffer.claims_key).items():
+        token = token.decode()
+        if buffer.adopt_script(keys=[buffer.claims_key, buffer.leases_key], args=[token, claim_seconds()]):
+            logger.info("Adopting view-count batch %s left by an earlier flush", token)
+            flushed += _flush_batch(buffer, token, source.decode())
+    _prune_receipts()
     day_prefix = f"{buffer.prefix}views:day:"
     sources = {key.decode().removesuffix(PARKED_SUFFIX) for key in buffer.client.scan_iter(f"{day_prefix}*")}
-    flushed = 0
     for source in [buffer.totals_key, *sorted(sources)]:
-        flushed += _flush_key(buffer, source, day_prefix=day_prefix)
+        token = uuid.uuid4().hex
+        keys = [
+            source,
+            source + PARKED_SUFFIX,
+            buffer.batch_key(token),
+            buffer.claims_key,
+            buffer.leases_key,
+            buffer.generation_key,
+        ]
+        if buffer.claim_script(keys=keys, args=[token, claim_seconds(), source]):
+            flushed += _flush_batch(buffer, token, source)
     return flushed
 
 
-def _flush_key(buffer: RedisBuffer, source: str, *, day_prefix: str) -> int:
-    token = uuid.uuid4().hex
-    claim = f"{buffer.prefix}views:claim:{token}"
-    parked = source + PARKED_SUFFIX
-    if not buffer.claim_script(
-        keys=[source, parked, claim, buffer.active_key, buffer.generation_key], args=[token, FLUSH_CLAIM_SECONDS]
-    ):
-        return 0  # nothing buffered
-    release_keys = [claim, parked, buffer.active_key, buffer.generation_key]
+def _flush_batch(buffer: RedisBuffer, token: str, source: str) -> int:
+    """Add one claimed batch to the database (unless its receipt says it is there), then drop it."""
+    release_keys = [buffer.batch_key(token), buffer.claims_key, buffer.leases_key, buffer.generation_key]
     try:
-        counts = {int(k): int(v) for k, v in buffer.client.hgetall(claim).items() if int(v)}
+        counts = {int(k): int(v) for k, v in buffer.client.hgetall(buffer.batch_key(token)).items() if int(v)}
         if source == buffer.totals_key:
-            _retry_while_locked(lambda: add_views_to_database(totals=counts, daily={}))
+            totals, daily = counts, {}
         else:
-            day = datetime.date.fromisoformat(source.removeprefix(day_prefix))
-            _retry_while_locked(lambda: add_views_to_database(totals={}, daily={day: counts}))
+            day = datetime.date.fromisoformat(source.removeprefix(f"{buffer.prefix}views:day:"))
+            totals, daily = {}, {day: counts}
+        added = _retry_while_locked(lambda: _add_batch_once(token=token, totals=totals, daily=daily))
     except Exception:
-        # Park the batch for the next flush (merged with anything parked meanwhile).
-        buffer.release_script(keys=release_keys, args=[token, "park"])
+        # Keep the batch: the next flush adopts it and adds it unless it reached the database.
+        buffer.release_script(keys=release_keys, args=[token, "retry"])
         raise
     buffer.release_script(keys=release_keys, args=[token, "done"])
-    return sum(counts.values())
+    return sum(counts.values()) if added else 0
+
+
+def _add_batch_once(*, token: str, totals: dict, daily: dict) -> bool:
+    """Add a batch and its receipt in one transaction; False when the receipt was already there."""
+    from tuyengiao.worker.models import JobReceipt
+
+    key = f"views:{token}"
+    try:
+        with transaction.atomic():
+            if JobReceipt.objects.filter(key=key).exists():
+                return False
+            JobReceipt.objects.create(key=key)
+            add_views_to_database(totals=totals, daily=daily)
+    except IntegrityError:
+        if JobReceipt.objects.filter(key=key).exists():  # a concurrent flush added it first
+            return False
+        raise
+    return True
+
+
+def _prune_receipts() -> None:
+    from django.core.cache import cache
+
+    from tuyengiao.worker.models import JobReceipt
+
+    if cache.add("tg:view-receipts-pruned", "1", timeout=3600):
+        cutoff = timezone.now() - datetime.timedelta(days=RECEIPT_DAYS)
+        JobReceipt.objects.filter(key__startswith="views:", created_at__lt=cutoff).delete()
+
+
+# --- views counted by nginx (front cache) ----------------------------------
+
+
+def ingest_views(
+    *, cursor_from: str, cursor_to: str, views: dict[tuple[datetime.date, int], list[str]]
+) -> dict[int, int] | None:
+    """Count views logged by nginx, once per browser per article per day, and move the log cursor.
+
+    `views` maps (day, page id) to the browser ids seen. The views and the cursor move in one
+    Redis script, so a batch is counted exactly once even if the ingester dies or two run at
+    once. Returns the views counted per page, or None when the cursor is no longer
+    `cursor_from` (nothing done).
+    """
+    buffer = redis_buffer()
+    if buffer is None:
+        raise RuntimeError("Counting views from nginx's log needs REDIS_URL.")
+    args: list = [cursor_from, cursor_to, buffer.prefix, SEEN_SET_DAYS * 86400]
+    for (day, page_id), browsers in views.items():
+        for start in range(0, len(browsers), 4000):  # Lua's unpack() takes about 8000 values at most
+            chunk = browsers[start : start + 4000]
+            args += [day.isoformat(), page_id, len(chunk), *chunk]
+    counted = buffer.ingest_script(keys=[buffer.log_cursor_key], args=args)
+    if counted == -1:
+        return None
+    result: dict[int, int] = {}
+    for page_id, added in zip(counted[::2], counted[1::2], strict=True):
+        result[int(page_id)] = result.get(int(page_id), 0) + int(added)
+    return result
+
+
+def log_cursor() -> str:
+    buffer = redis_buffer()
+    if buffer is None:
+        return ""
+    return (buffer.client.get(buffer.log_cursor_key) or b"").decode()

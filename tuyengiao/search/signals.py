@@ -7,7 +7,8 @@ page.
 
 An indexing error never stops an editor from publishing: it is logged, the
 index change is rolled back to its savepoint, and `rebuild_search_index`
-catches up.
+catches up. With a background worker the change is enqueued when the
+transaction commits and the worker applies it (retried on error).
 """
 
 import logging
@@ -17,6 +18,7 @@ from django.dispatch import receiver
 from wagtail.signals import page_published, page_unpublished, post_page_move
 
 from tuyengiao.portal.models import ArticlePage
+from tuyengiao.worker.queue import enqueue_after_commit
 
 from . import services
 
@@ -24,6 +26,9 @@ logger = logging.getLogger(__name__)
 
 
 def _safely(action, page_ids):
+    # With a background worker (CELERY_BROKER_URL) the index is updated there, after the commit.
+    if enqueue_after_commit(f"tuyengiao.search.{action.__name__}", page_ids, fallback=lambda: action(page_ids)):
+        return
     try:
         action(page_ids)
     except Exception:
