@@ -10,6 +10,7 @@ integration switches on when its variable is set:
 - IDLE_TIMEOUT_MINUTES (default 30)
 """
 
+import datetime
 import os
 from pathlib import Path
 
@@ -44,7 +45,15 @@ INSTALLED_APPS = [
     "tuyengiao.opinion",
     "tuyengiao.tasks",
     "tuyengiao.education",
+    "tuyengiao.reports",
     "tuyengiao.accounts",
+    "tuyengiao.audit",
+    "tuyengiao.worker",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
+    "axes",
+    "csp",
     "wagtail.contrib.forms",
     "wagtail.contrib.redirects",
     "wagtail.contrib.settings",
@@ -72,16 +81,22 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    "tuyengiao.core.logs.RequestLogMiddleware",  # request id + one log line per request
     "django.middleware.security.SecurityMiddleware",
+    "tuyengiao.accounts.middleware.SecurityHeadersMiddleware",
     "tuyengiao.portal.middleware.ArticleFastPathMiddleware",
+    "tuyengiao.audit.middleware.RequestOriginMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django_otp.middleware.OTPMiddleware",
     "tuyengiao.accounts.middleware.IdleSessionMiddleware",
+    "tuyengiao.accounts.middleware.TwoFactorMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "wagtail.contrib.redirects.middleware.RedirectMiddleware",
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "tuyengiao.urls"
@@ -129,7 +144,7 @@ REDIS_URL = os.environ.get("REDIS_URL", "")
 if REDIS_URL:
     CACHES = {
         "default": {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "BACKEND": "tuyengiao.core.cache.ResilientRedisCache",  # Redis down = empty cache, not a 500
             "LOCATION": REDIS_URL,
             "KEY_PREFIX": os.environ.get("CACHE_KEY_PREFIX", "tuyengiao"),
         }
@@ -144,12 +159,19 @@ else:
     }
     SESSION_ENGINE = "django.contrib.sessions.backends.db"
 
+# Django's validators with Vietnamese messages (tuyengiao/accounts/password_validation.py).
 AUTH_PASSWORD_VALIDATORS = [
-    {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
-    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator", "OPTIONS": {"min_length": 10}},
-    {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
-    {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+    {"NAME": "tuyengiao.accounts.password_validation.UserAttributeSimilarityValidator"},
+    {
+        "NAME": "tuyengiao.accounts.password_validation.MinimumLengthValidator",
+        "OPTIONS": {"min_length": int(os.environ.get("PASSWORD_MIN_LENGTH", "10"))},
+    },
+    {"NAME": "tuyengiao.accounts.password_validation.CommonPasswordValidator"},
+    {"NAME": "tuyengiao.accounts.password_validation.NumericPasswordValidator"},
 ]
+# django-axes checks for a lock before the password is tried (it needs the request: sign in through
+# the login form, or use force_login in tests).
+AUTHENTICATION_BACKENDS = ["axes.backends.AxesStandaloneBackend", "django.contrib.auth.backends.ModelBackend"]
 
 # Vietnamese first, whatever the browser asks for (no LocaleMiddleware); an editor
 # can choose English in the admin's account settings.
@@ -183,6 +205,9 @@ WAGTAILADMIN_BASE_URL = os.environ.get("WAGTAILADMIN_BASE_URL", "http://127.0.0.
 WAGTAILSEARCH_BACKENDS = {"default": {"BACKEND": "wagtail.search.backends.database"}}
 WAGTAILDOCS_EXTENSIONS = ["pdf", "docx", "doc", "xlsx", "xls", "odt", "ods", "pptx", "txt", "zip", "rar"]
 WAGTAILDOCS_MAX_UPLOAD_SIZE = 20 * 1024 * 1024
+# Files always go through Wagtail's view, where the documents app refuses non-public Party documents
+# (with remote storage Wagtail would otherwise redirect to the storage URL).
+WAGTAILDOCS_SERVE_METHOD = "serve_view"
 WAGTAILIMAGES_MAX_UPLOAD_SIZE = 10 * 1024 * 1024
 WAGTAILIMAGES_MAX_IMAGE_PIXELS = 40_000_000
 # Decodes the whole image so a truncated file is refused with a message, not a 500.
@@ -219,13 +244,104 @@ VIEW_COUNT_FLUSH_SECONDS = int(os.environ.get("VIEW_COUNT_FLUSH_SECONDS", "10"))
 ARTICLE_HTML_CACHE_SECONDS = int(os.environ.get("ARTICLE_HTML_CACHE_SECONDS", "300"))
 SCHEDULER_INTERVAL_SECONDS = int(os.environ.get("SCHEDULER_INTERVAL_SECONDS", "60"))
 
+# Background worker (tuyengiao/worker, `make worker`): with CELERY_BROKER_URL set (e.g. the Redis
+# of REDIS_URL) the web processes enqueue scheduled publishing, view-count flushes, search indexing
+# and front-cache refreshes, and the worker runs them; without it they run in the web process.
+CELERY_BROKER_URL = os.environ.get("CELERY_BROKER_URL", "")
+CELERY_VISIBILITY_TIMEOUT = int(os.environ.get("CELERY_VISIBILITY_TIMEOUT", "120"))
+# A view-count flush holding a batch this long is taken for dead; the next flush adopts the batch.
+VIEW_COUNT_CLAIM_SECONDS = int(os.environ.get("VIEW_COUNT_CLAIM_SECONDS", "60"))
+# nginx front cache (deploy/nginx/tuyengiao.conf): FRONT_CACHE_URL is nginx's local refresh
+# server; with it set nginx keeps anonymous article pages and counts their views in VIEW_LOG_PATH,
+# which the worker ingests every VIEW_LOG_INGEST_SECONDS; pages whose count changed are refreshed
+# in nginx's cache every FRONT_CACHE_COUNT_SECONDS.
+FRONT_CACHE_URL = os.environ.get("FRONT_CACHE_URL", "")
+FRONT_CACHE_SECONDS = int(os.environ.get("FRONT_CACHE_SECONDS", "600"))
+FRONT_CACHE_COUNT_SECONDS = int(os.environ.get("FRONT_CACHE_COUNT_SECONDS", "10"))
+VIEW_LOG_PATH = os.environ.get("VIEW_LOG_PATH", "")
+VIEW_LOG_INGEST_SECONDS = float(os.environ.get("VIEW_LOG_INGEST_SECONDS", "2"))
+if FRONT_CACHE_URL:
+    WAGTAILFRONTENDCACHE = {
+        "nginx": {"BACKEND": "tuyengiao.worker.frontcache.NginxRefreshBackend", "LOCATION": FRONT_CACHE_URL}
+    }
+
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
 SESSION_COOKIE_SECURE = env_bool("SECURE_COOKIES", False)
 CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
 SECURE_CONTENT_TYPE_NOSNIFF = True
-X_FRAME_OPTIONS = "SAMEORIGIN"
+# DENY: portal and admin pages are never framed; tuyengiao.accounts.middleware.SecurityHeadersMiddleware
+# answers SAMEORIGIN for inline PDFs ("Xem trước") and Wagtail does for its preview panel.
+X_FRAME_OPTIONS = "DENY"
 SECURE_REFERRER_POLICY = "strict-origin-when-cross-origin"
+# HSTS, sent on HTTPS requests only. Sub-domains and preload stay opt-in: ward portals may be
+# sub-domains that are not all on HTTPS yet (manage.py check --deploy warns W005/W021 until set).
+SECURE_HSTS_SECONDS = int(os.environ.get("SECURE_HSTS_SECONDS", "0" if DEBUG else "31536000"))
+SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("SECURE_HSTS_INCLUDE_SUBDOMAINS", False)
+SECURE_HSTS_PRELOAD = env_bool("SECURE_HSTS_PRELOAD", False)
+# Django's own HTTP → HTTPS redirect and proxy trust: README, "Production settings".
+SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", False)
+if env_bool("SECURE_PROXY_SSL", False):  # trust X-Forwarded-Proto from nginx (request.is_secure())
+    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+
+# Content-Security-Policy (django-csp; chosen per path by SecurityHeadersMiddleware). Portal pages
+# run no inline script except the print page's `onclick="window.print()"` (allowed by its hash).
+_CSP_COMMON = {
+    "default-src": ["'self'"],
+    "style-src": ["'self'", "'unsafe-inline'"],
+    "img-src": ["'self'", "data:", "https:"],
+    "media-src": ["'self'", "https:"],
+    "font-src": ["'self'", "data:"],
+    "frame-src": ["'self'", "https:"],
+    "connect-src": ["'self'"],
+    "object-src": ["'none'"],
+    "base-uri": ["'self'"],
+    "form-action": ["'self'"],
+    "frame-ancestors": ["'none'"],
+}
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        **_CSP_COMMON,
+        "script-src": ["'self'", "'unsafe-hashes'", "'sha256-MguIPR6qNR8D3B+eAlK+bIRTZe8t3wkOY4B/56Me9FU='"],
+    }
+}
+# Wagtail 8's admin still writes inline scripts (date pickers, inline panels) and checks
+# releases.wagtail.org for new versions.
+CONTENT_SECURITY_POLICY_ADMIN = {
+    "DIRECTIVES": {
+        **_CSP_COMMON,
+        "script-src": ["'self'", "'unsafe-inline'"],
+        "img-src": ["'self'", "data:", "blob:", "https:"],
+        "connect-src": ["'self'", "https://releases.wagtail.org"],
+    }
+}
+
+# No Gravatar: staff e-mail hashes are not sent to a third party (and the CSP would block it).
+WAGTAIL_GRAVATAR_PROVIDER_URL = None
+
+# Two-factor sign-in (django-otp): staff must confirm a code from an authenticator app after the
+# password; the first sign-in enrols the app and shows ten single-use recovery codes.
+# TWO_FACTOR_REQUIRED=false turns the requirement off (local experiments only).
+TWO_FACTOR_REQUIRED = env_bool("TWO_FACTOR_REQUIRED", True)
+OTP_TOTP_ISSUER = os.environ.get("OTP_TOTP_ISSUER", "Tuyên giáo")
+
+# Sign-in throttling (django-axes): after AXES_FAILURE_LIMIT wrong passwords for one account from one
+# address, that pair waits AXES_COOLOFF_MINUTES (a cool-off, never a permanent lock).
+AXES_FAILURE_LIMIT = int(os.environ.get("AXES_FAILURE_LIMIT", "5"))
+AXES_COOLOFF_TIME = datetime.timedelta(minutes=float(os.environ.get("AXES_COOLOFF_MINUTES", "15")))
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_RESET_ON_SUCCESS = True
+AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False
+AXES_LOCKOUT_CALLABLE = "tuyengiao.accounts.views.lockout"
+AXES_CLIENT_IP_CALLABLE = "tuyengiao.audit.origin.client_ip"
+AXES_COOLOFF_MESSAGE = "Tài khoản tạm khóa do nhập sai nhiều lần. Vui lòng thử lại sau."
+AXES_DISABLE_ACCESS_LOG = True  # sign-ins are in the audit log (tuyengiao/audit)
+AXES_VERBOSE = False
+
+# Readers' data: comments keep a keyed hash of the client address (for the rate limit) and the
+# e-mail address (never shown) for this many days; `purge_reader_data` (run daily by the
+# scheduler) clears them afterwards. The privacy notice (/chinh-sach-rieng-tu/ on every portal) quotes this value.
+READER_DATA_RETENTION_DAYS = int(os.environ.get("READER_DATA_RETENTION_DAYS", "30"))
 
 LOGGING = {
     "version": 1,
@@ -236,8 +352,21 @@ LOGGING = {
         "django.server": {"level": "WARNING"},
         "django_tasks": {"level": "WARNING"},
         "wagtail": {"level": "WARNING"},
+        "axes": {"level": "WARNING"},
     },
 }
+
+# Logs as JSON lines (LOG_FORMAT=json, the default when DEBUG is off; LOG_FORMAT=text for people):
+# every record carries the request id, and each request adds one line (tuyengiao/core/logs.py).
+LOG_FORMAT = "text" if os.environ.get("LOG_FORMAT", "text" if DEBUG else "json").lower() == "text" else "json"
+LOGGING["formatters"] = {
+    "json": {"()": "tuyengiao.core.logs.JsonFormatter"},
+    "text": {"format": "%(asctime)s %(levelname)s %(name)s [%(request_id)s] %(message)s"},
+}
+LOGGING["filters"] = {"request_id": {"()": "tuyengiao.core.logs.RequestContextFilter"}}
+LOGGING["handlers"]["console"].update(formatter=LOG_FORMAT, filters=["request_id"])
+# /healthz answers local probes over plain HTTP even with SECURE_SSL_REDIRECT on.
+SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
 
 # `make run` serves static and media files itself; production leaves that to nginx.
 SERVE_MEDIA = env_bool("SERVE_MEDIA", False)

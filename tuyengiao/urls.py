@@ -1,6 +1,6 @@
 from django.conf import settings
 from django.contrib.staticfiles.views import serve as serve_static
-from django.urls import include, path
+from django.urls import include, path, re_path
 from django.views.static import serve as serve_media
 from wagtail import urls as wagtail_urls
 from wagtail.admin import urls as wagtailadmin_urls
@@ -8,7 +8,9 @@ from wagtail.contrib.sitemaps.views import sitemap
 from wagtail.documents import urls as wagtaildocs_urls
 
 from tuyengiao.accounts import urls as accounts_urls
+from tuyengiao.core import views as core_views
 from tuyengiao.portal import views as portal_views
+from tuyengiao.portal.privacy import privacy_notice
 from tuyengiao.search import views as search_views
 from tuyengiao.units import views as units_views
 
@@ -16,6 +18,7 @@ handler404 = "tuyengiao.portal.views.page_not_found"
 handler500 = "tuyengiao.portal.views.server_error"
 
 urlpatterns = [
+    path("healthz", core_views.healthz, name="healthz"),
     path("admin/", include(wagtailadmin_urls)),
     path("documents/", include(wagtaildocs_urls)),
     path("tai-khoan/", include(accounts_urls)),
@@ -25,10 +28,12 @@ urlpatterns = [
     path("api/v1/units/", units_views.unit_list_api, name="units_api"),
     path("sitemap.xml", sitemap, name="sitemap"),
     path("robots.txt", portal_views.robots_txt, name="robots_txt"),
+    path("chinh-sach-rieng-tu/", privacy_notice, name="privacy_notice"),
 ]
 
 if settings.DEBUG or settings.SERVE_MEDIA:
     urlpatterns += [path("static/<path:path>", serve_static, {"insecure": True})]
-    urlpatterns += [path("media/<path:path>", serve_media, {"document_root": settings.MEDIA_ROOT})]
+    # Not media/documents/: Party documents' files are served only through /documents/ (rights checked there).
+    urlpatterns += [re_path(r"^media/(?!documents/)(?P<path>.*)$", serve_media, {"document_root": settings.MEDIA_ROOT})]
 
 urlpatterns += [path("", include(wagtail_urls))]
