@@ -14,8 +14,13 @@ from tuyengiao.units.services import unit_create
 
 @pytest.fixture(autouse=True)
 def _clear_cache():
+    # Also the process's one-second copies of cached article HTML: tests reuse URLs within a second.
+    from tuyengiao.portal import pagecache
+
+    pagecache._local.clear()
     cache.clear()
     yield
+    pagecache._local.clear()
     cache.clear()
 
 
