@@ -38,8 +38,7 @@ from django.db.models.functions import Coalesce, Substr, TruncMonth
 from django.utils import timezone
 
 from tuyengiao.units.models import Unit, UnitKind
-from tuyengiao.units.selectors import has_unit_rights, scope_to_user, unit_in_reach, units_visible_to
-from tuyengiao.units.selectors import rollup_q as units_rollup_q
+from tuyengiao.units.selectors import has_unit_rights, rollup_q, scope_to_user, unit_in_reach, units_visible_to
 
 from .models import (
     ONLINE_MODES,
@@ -264,21 +263,6 @@ def unit_rollup(root: Unit, *, records: QuerySet, date_field: str, value: str) -
         for child, total in merged:
             totals[child] = totals.get(child, 0) + (total or 0)
     return totals
-
-
-def rollup_q(unit: Unit, *, date_field: str, unit_field: str = "unit") -> Q:
-    """`tuyengiao.units.selectors.rollup_q`, without its walk when nothing was merged into the subtree from outside.
-
-    That function lists every unit of the subtree to look for predecessors
-    outside it; for a province (thousands of units) building and sending those
-    lists costs more than the roll-up itself. When no unit outside the subtree
-    names a successor inside it, its answer is the plain subtree condition —
-    returned here straight away; otherwise it is asked.
-    """
-    merged_in = Unit.objects.filter(successor__path__startswith=unit.path).exclude(path__startswith=unit.path)
-    if not merged_in.exists():
-        return Q(**{f"{unit_field}__path__startswith": unit.path})
-    return units_rollup_q(unit, date_field=date_field, unit_field=unit_field)
 
 
 def indexed_rollup_q(unit: Unit, *, date_field: str, unit_field: str = "unit") -> Q:

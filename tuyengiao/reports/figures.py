@@ -25,7 +25,8 @@ from django.db.models import Count, F, Q, QuerySet, Sum
 from django.db.models.functions import Coalesce, TruncMonth
 from django.utils import timezone
 
-from tuyengiao.documents.models import Document, DocumentType
+from tuyengiao.documents.models import DocumentType
+from tuyengiao.documents.selectors import documents_issued
 from tuyengiao.education.models import ONLINE_MODES, Attendance, Programme, StudyCampaignUnit, StudyReturn
 from tuyengiao.education.selectors import (
     campaigns_in,
@@ -35,9 +36,9 @@ from tuyengiao.education.selectors import (
     late_requirements,
     rollup_q,
 )
-from tuyengiao.opinion.models import OpinionItem, OpinionTopic, Tendency
-from tuyengiao.tasks.models import Task, TaskStatus
-from tuyengiao.tasks.selectors import late_as_of_q
+from tuyengiao.opinion.models import OpinionTopic, Tendency
+from tuyengiao.opinion.selectors import items_in
+from tuyengiao.tasks.selectors import late_as_of_q, tasks_done, tasks_due, tasks_late
 from tuyengiao.units.models import Unit
 
 from .periods import END_BEFORE_START
@@ -213,42 +214,6 @@ def attendance_in(*, unit: Unit, start: datetime.date, end: datetime.date) -> Qu
     return Attendance.objects.filter(
         Q(conference__in=conferences) | Q(education_class__in=classes), held_on__range=(start, end)
     )
-
-
-# The apps' own report selectors (opinion.items_in, documents.documents_issued, tasks.tasks_due/done/late)
-# with the roll-up condition of education.selectors.rollup_q, which skips the walk over a province's
-# thousands of units when nothing was merged into it from outside: the same records (a test compares them).
-
-
-def items_in(*, unit: Unit, start: datetime.date, end: datetime.date) -> QuerySet[OpinionItem]:
-    date_field = "report__period_start"
-    return OpinionItem.objects.filter(
-        rollup_q(unit, date_field=date_field, unit_field="report__unit"),
-        **{f"{date_field}__gte": start, f"{date_field}__lte": end},
-    )
-
-
-def documents_issued(*, unit: Unit, start: datetime.date, end: datetime.date) -> QuerySet[Document]:
-    return Document.objects.filter(
-        rollup_q(unit, date_field="issued_on"), issuer__unit__isnull=False, issued_on__gte=start, issued_on__lte=end
-    )
-
-
-def tasks_due(*, unit: Unit, start: datetime.date, end: datetime.date) -> QuerySet[Task]:
-    return Task.objects.filter(rollup_q(unit, date_field="deadline"), deadline__gte=start, deadline__lte=end)
-
-
-def tasks_done(*, unit: Unit, start: datetime.date, end: datetime.date) -> QuerySet[Task]:
-    return Task.objects.filter(
-        rollup_q(unit, date_field="completed_on"),
-        status=TaskStatus.DONE,
-        completed_on__gte=start,
-        completed_on__lte=end,
-    )
-
-
-def tasks_late(*, unit: Unit, start: datetime.date, end: datetime.date, as_of: datetime.date) -> QuerySet[Task]:
-    return tasks_due(unit=unit, start=start, end=end).filter(late_as_of_q(as_of))
 
 
 def _campaign(unit: Unit, start, end, pk: str):

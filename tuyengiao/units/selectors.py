@@ -296,6 +296,11 @@ def rollup_q(unit: Unit, *, date_field: str, unit_field: str = "unit") -> Q:
     followed too.
     """
     subtree = Q(**{f"{unit_field}__path__startswith": unit.path})
+    # The walk below lists every unit of the subtree (thousands for a province); when no unit
+    # outside the subtree names a successor inside it, its answer is the subtree alone.
+    merged_in = Unit.objects.filter(successor__path__startswith=unit.path).exclude(path__startswith=unit.path)
+    if not merged_in.exists():
+        return subtree
     extra = []
     frontier = list(unit_subtree(unit=unit).values_list("pk", flat=True))
     seen = set(frontier)

@@ -1,7 +1,6 @@
 """Report figures: the numbers for a subtree and period, traceable to their records, merges honoured."""
 
 import datetime
-import itertools
 
 import pytest
 
@@ -103,26 +102,3 @@ def test_figure_set_survives_storage(tree, records):
 )
 def test_so_writes_counts_the_party_way(n, text):
     assert so(n) == text
-
-
-def test_scopes_are_the_apps_own_selectors(tree, records):
-    """figures.py reads opinion, documents and tasks with a faster roll-up condition: the same records."""
-    from tuyengiao.documents import selectors as documents
-    from tuyengiao.opinion import selectors as opinion
-    from tuyengiao.reports import figures
-    from tuyengiao.tasks import selectors as tasks
-
-    for unit, (start, end) in itertools.product((tree.province, tree.ward_l, tree.ward_m), (H1, H2, YEAR)):
-        pairs = [
-            (figures.items_in, opinion.items_in),
-            (figures.documents_issued, documents.documents_issued),
-            (figures.tasks_due, tasks.tasks_due),
-            (figures.tasks_done, tasks.tasks_done),
-        ]
-        for ours, theirs in pairs:
-            ours_pks = set(ours(unit=unit, start=start, end=end).values_list("pk", flat=True))
-            assert ours_pks == set(theirs(unit=unit, start=start, end=end).values_list("pk", flat=True))
-        late = figures.tasks_late(unit=unit, start=start, end=end, as_of=end)
-        assert set(late.values_list("pk", flat=True)) == set(
-            tasks.tasks_late(unit=unit, start=start, end=end, as_of=end).values_list("pk", flat=True)
-        )
