@@ -49,7 +49,7 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))
 PG_SERVER = os.environ.get("BENCH_PG_URL", "postgres://postgres@127.0.0.1:5432")
-PG_DATABASE = "bench_search"
+PG_DATABASE = os.environ.get("BENCH_PG_DATABASE", "bench_search")
 TARGET_P95_MS = 50
 SITE_ROOT = 3  # scope id every benchmark document carries, as a portal's home page would
 CATEGORY_IDS = {
@@ -135,17 +135,28 @@ def worker(args) -> None:
     django.setup()
     from django.db import connection, transaction
 
-    from tuyengiao.search import engine, highlight
+    from tuyengiao.search import engine
     from tuyengiao.search.corpus import Corpus
 
     index = engine.get_index(connection)
-    index.drop()
-    index.create(**({"search_indexes": False} if connection.vendor == "postgresql" else {}))
     corpus = Corpus(seed=1)
     mix = query_mix()
     results = {}
     loaded, load_seconds, generate_seconds, text_bytes = 0, 0.0, 0.0, 0
+    reused = 0
+    if args.reuse and index.exists():
+        reused = loaded = len(index.page_ids())
+        say(f"[{connection.vendor}] reusing the kept index of {loaded} articles (no load, no build)")
+    else:
+        index.drop()
+        index.create(**({"search_indexes": False} if connection.vendor == "postgresql" else {}))
     for size in args.sizes:
+        if reused:
+            if size != reused:
+                say(f"[{connection.vendor}] {size}: skipped, the kept index has {reused} articles")
+                continue
+            results[str(size)] = measure(args, connection, index, mix, size, reused=True)
+            continue
         say(f"[{connection.vendor}] adding articles {loaded + 1}–{size}…")
         while loaded < size:
             started = time.perf_counter()
@@ -181,53 +192,67 @@ def worker(args) -> None:
 
                 for column in GIN_COLUMNS:  # rebuilt at each size, as a rebuild would
                     cursor.execute(f"DROP INDEX IF EXISTS bench_{column}")
-                    cursor.execute(f"CREATE INDEX bench_{column} ON {index.documents} USING gin ({column})")
+                    cursor.execute(f"CREATE INDEX bench_{column} ON {index.tsv} USING gin ({column})")
+                cursor.execute(f"VACUUM ANALYZE {index.tsv}")
                 cursor.execute(f"VACUUM ANALYZE {index.documents}")
         else:
             index.finish()
         finish_seconds = time.perf_counter() - started
-        sizes = index.size_bytes()
-        say(f"[{connection.vendor}] {size}: {mix and len(mix)} queries…")
-
-        def run(q):
-            search = engine.Search.of(q, filters=engine.Filters(scope=(SITE_ROOT,)), index=index)
-            total = search.count()
-            hits = search[0:20]
-            stored = index.stored([hit.page_id for hit in hits])
-            for hit in hits:
-                doc = stored[hit.page_id]
-                highlight.highlight(doc.title, search.query)
-                highlight.snippet(doc.lead, doc.body, search.query, scan_body="body" in hit.fields)
-            return total
-
-        for _, q in mix:  # warm the caches
-            run(q)
-        timings, totals, by_kind = [], [], {}
-        for kind, q in mix:
-            started = time.perf_counter()
-            totals.append(run(q))
-            elapsed = (time.perf_counter() - started) * 1000
-            timings.append(elapsed)
-            by_kind.setdefault(kind, []).append(elapsed)
-        like = like_baseline(connection, index.documents, mix, budget=args.like_budget, cap=engine.RESULT_CAP)
         results[str(size)] = {
             "articles": size,
             "text_bytes": text_bytes,
             "generate_seconds": round(generate_seconds, 1),
             "index_build_seconds": round(load_seconds + finish_seconds, 1),
             "index_finish_seconds": round(finish_seconds, 1),
-            "stored_text_bytes": sizes["documents"],
-            "index_bytes": sizes["index"],
-            "p50_ms": round(percentile(timings, 50), 2),
-            "p95_ms": round(percentile(timings, 95), 2),
-            "max_ms": round(max(timings), 2),
-            "p95_ms_by_kind": {k: round(percentile(v, 95), 2) for k, v in by_kind.items()},
-            "queries_with_results": sum(1 for t in totals if t),
-            "queries_at_result_cap": sum(1 for t in totals if t >= engine.RESULT_CAP),
-            **like,
+            **measure(args, connection, index, mix, size),
         }
         say(f"[{connection.vendor}] {size}: {json.dumps(results[str(size)], ensure_ascii=False)}")
     Path(args.out).write_text(json.dumps(results), encoding="utf-8")
+
+
+def measure(args, connection, index, mix, size: int, *, reused: bool = False) -> dict:
+    """Sizes, the query mix (warm-up, then measured) and the LIKE baseline on the index as it is."""
+    from tuyengiao.search import engine, highlight
+
+    sizes = index.size_bytes()
+    say(f"[{connection.vendor}] {size}: {mix and len(mix)} queries…")
+
+    def run(q):
+        search = engine.Search.of(q, filters=engine.Filters(scope=(SITE_ROOT,)), index=index)
+        total = search.count()
+        hits = search[0:20]
+        stored = index.stored([hit.page_id for hit in hits])
+        for hit in hits:
+            doc = stored[hit.page_id]
+            highlight.highlight(doc.title, search.query)
+            highlight.snippet(doc.lead, doc.body, search.query, scan_body="body" in hit.fields)
+        return total
+
+    for _, q in mix:  # warm the caches
+        run(q)
+    timings, totals, by_kind = [], [], {}
+    for kind, q in mix:
+        started = time.perf_counter()
+        totals.append(run(q))
+        elapsed = (time.perf_counter() - started) * 1000
+        timings.append(elapsed)
+        by_kind.setdefault(kind, []).append(elapsed)
+    like = like_baseline(connection, index.documents, mix, budget=args.like_budget, cap=engine.RESULT_CAP)
+    result = {
+        **({"articles": size, "reused_kept_index": True} if reused else {}),
+        "stored_text_bytes": sizes["documents"],
+        "index_bytes": sizes["index"],
+        "p50_ms": round(percentile(timings, 50), 2),
+        "p95_ms": round(percentile(timings, 95), 2),
+        "max_ms": round(max(timings), 2),
+        "p95_ms_by_kind": {k: round(percentile(v, 95), 2) for k, v in by_kind.items()},
+        "queries_with_results": sum(1 for t in totals if t),
+        "queries_at_result_cap": sum(1 for t in totals if t >= engine.RESULT_CAP),
+        **like,
+    }
+    if reused:
+        say(f"[{connection.vendor}] {size}: {json.dumps(result, ensure_ascii=False)}")
+    return result
 
 
 def like_baseline(connection, table: str, mix, *, budget: float, cap: int) -> dict:
@@ -353,6 +378,12 @@ def main() -> int:
     parser.add_argument("--like-budget", type=float, default=None, help="seconds of LIKE queries per size")
     parser.add_argument("--import-sample", type=int, default=None, help="articles imported to time import_articles")
     parser.add_argument("--keep", action="store_true", help="keep the benchmark databases afterwards")
+    parser.add_argument(
+        "--reuse",
+        action="store_true",
+        help="PostgreSQL: measure the index kept by an earlier --keep run again, without loading "
+        "(only the size it holds; implies --keep)",
+    )
     parser.add_argument("--worker", action="store_true", help=argparse.SUPPRESS)
     parser.add_argument("--out", help=argparse.SUPPRESS)
     args = parser.parse_args()
@@ -362,6 +393,9 @@ def main() -> int:
         args.like_budget = 5 if args.quick else 600
     if args.import_sample is None:
         args.import_sample = 0 if args.quick else 2000
+    if args.reuse:
+        args.keep = True
+        args.import_sample = 0
     if args.worker:
         worker(args)
         return 0
@@ -375,7 +409,8 @@ def main() -> int:
             if vendor == "sqlite":
                 url = f"sqlite:///{workdir / 'bench_search.sqlite3'}"
             else:
-                recreate_pg_database(PG_DATABASE)
+                if not args.reuse:
+                    recreate_pg_database(PG_DATABASE)
                 url = f"{PG_SERVER}/{PG_DATABASE}"
             out = workdir / f"{vendor}.json"
             command = [
@@ -387,7 +422,7 @@ def main() -> int:
                 "--sizes",
                 ",".join(map(str, args.sizes)),
             ]
-            command += ["--like-budget", str(args.like_budget)]
+            command += ["--like-budget", str(args.like_budget)] + (["--reuse"] if args.reuse else [])
             env = {**os.environ, "DATABASE_URL": url, "DJANGO_SETTINGS_MODULE": "tuyengiao.settings"}
             subprocess.run(command, cwd=REPO, env=env, check=True)
             summary["results"][vendor] = json.loads(out.read_text())
@@ -418,7 +453,7 @@ def main() -> int:
     for vendor, sizes in summary["results"].items():
         for size, r in sizes.items():
             say(
-                f"{vendor:<11}{int(size):>10}{r['index_build_seconds']:>9}{r['index_bytes'] / 1e6:>10.0f}"
+                f"{vendor:<11}{int(size):>10}{r.get('index_build_seconds', '-'):>9}{r['index_bytes'] / 1e6:>10.0f}"
                 f"{r['p50_ms']:>8}{r['p95_ms']:>8}{r.get('like_p50_ms', '-'):>10}{r.get('like_p95_ms', '-'):>10}"
                 f"{r['like_queries_run']:>7}"
             )
