@@ -14,6 +14,7 @@ from __future__ import annotations
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
+from django.db.models import ProtectedError
 from django.utils import timezone
 from wagtail.log_actions import log
 
@@ -196,7 +197,11 @@ def document_delete(*, actor, document: Document) -> None:
             "Hãy bỏ các quan hệ đó trước."
         )
     log(document, "wagtail.delete", user=actor)
-    document.delete()
+    try:
+        document.delete()
+    except ProtectedError as error:  # e.g. the registry entry of an issued review report; the log rolls back too
+        held_by = "; ".join(f"{obj._meta.verbose_name} “{obj}”" for obj in list(error.protected_objects)[:3])
+        raise ValidationError(f"Không thể xóa {document.title}: văn bản đang gắn với {held_by}.") from None
 
 
 def document_create(

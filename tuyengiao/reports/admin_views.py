@@ -22,9 +22,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import NoReverseMatch, path, reverse
 from django.utils import timezone
 from django.utils.functional import cached_property
-from django.utils.text import slugify
 from django.views import View
-from unidecode import unidecode
 from wagtail.admin import messages
 from wagtail.admin.forms import WagtailAdminModelForm
 from wagtail.admin.panels import FieldPanel, FieldRowPanel, MultiFieldPanel, ObjectList
@@ -64,7 +62,7 @@ class BadScope(Exception):
 def scope_from_query(request) -> tuple[Unit, datetime.date, datetime.date]:
     """?unit=<id>&start=dd/mm/yyyy&end=dd/mm/yyyy → (unit, start, end); PermissionDenied for another's unit."""
     raw_unit, raw_start, raw_end = (request.GET.get(key, "").strip() for key in ("unit", "start", "end"))
-    unit = Unit.objects.filter(pk=raw_unit).first() if raw_unit.isdigit() else None
+    unit = Unit.objects.filter(pk=raw_unit).first() if raw_unit.isascii() and raw_unit.isdigit() else None
     if unit is None:
         raise BadScope("Không tìm thấy đơn vị. Hãy chọn đơn vị trong danh sách.")
     if not units_visible_to(request.user).filter(pk=unit.pk).exists():
@@ -275,7 +273,7 @@ class FiguresView(View):
         if not has_unit_rights(user):
             return _refusal(request, PermissionDenied("Bạn không có quyền xem số liệu báo cáo."), status=403)
         raw = request.GET.get("unit", "")
-        if raw.isdigit() and Unit.objects.filter(pk=raw).exists():
+        if raw.isascii() and raw.isdigit() and Unit.objects.filter(pk=raw).exists():  # not "²"
             if not units_visible_to(user).filter(pk=raw).exists():
                 name = Unit.objects.get(pk=raw).name
                 return _refusal(request, PermissionDenied(NOT_YOUR_UNIT.format(name=name)), status=403)
@@ -397,7 +395,23 @@ class ReportCreateView(ServiceSaveMixin, snippets.CreateView):
     pass
 
 
-class ReportEditView(ServiceSaveMixin, snippets.EditView):
+class IssuedReadOnlyMixin:
+    """An issued report opens on its page with the reason, instead of a form whose save would be refused."""
+
+    def dispatch(self, request, *args, **kwargs):
+        report = _report_for(request, kwargs.get("pk"))  # stored state: a revision being reverted to is a draft
+        if report.is_issued:
+            messages.warning(
+                request,
+                services.ISSUED_READ_ONLY.format(
+                    symbol=report.written_symbol, day=report.issued_on.strftime("%d/%m/%Y")
+                ),
+            )
+            return redirect(f"{REPORTS}:inspect", quote(report.pk))
+        return super().dispatch(request, *args, **kwargs)
+
+
+class ReportEditView(IssuedReadOnlyMixin, ServiceSaveMixin, snippets.EditView):
     def setup(self, request, *args, **kwargs):
         super().setup(request, *args, **kwargs)
         self.autosave_enabled = False  # each save may regenerate figures: save on purpose only
@@ -411,9 +425,16 @@ class ReportRevertMixin:
         return ServiceSaveMixin.save_instance(self)
 
 
-class ReportDeleteView(snippets.DeleteView):
+class ReportDeleteView(IssuedReadOnlyMixin, snippets.DeleteView):
     def delete_action(self):
         services.report_delete(actor=self.request.user, report=self.object)
+
+    def form_valid(self, form):
+        try:
+            return super().form_valid(form)
+        except ValidationError as error:
+            messages.error(self.request, " ".join(error.messages))
+            return redirect(f"{REPORTS}:inspect", quote(self.object.pk))
 
 
 class ReportInspectView(snippets.InspectView):
@@ -434,16 +455,23 @@ class ReportInspectView(snippets.InspectView):
             history_url=reverse(f"{REPORTS}:history", args=[quote(report.pk)]),
             actions={name: reverse(f"{REPORTS}:{name}", args=[quote(report.pk)]) for name in REPORT_ACTIONS},
             article_url=reverse("wagtailadmin_pages:edit", args=[report.article_id]) if report.article_id else "",
+            may_issue=selectors.may_issue(self.request.user, report.issuer),
+            issuing_roles=selectors.ISSUING_ROLES_TEXT,
+            issued_at=timezone.localtime(report.issued_at).strftime("%d/%m/%Y %H:%M") if report.issued_at else "",
+            registry_url=_admin_url("documents_document:inspect", report.registered_document_id)
+            if report.registered_document_id
+            else "",
+            replaces_url=reverse(f"{REPORTS}:inspect", args=[quote(report.replaces_id)]) if report.replaces_id else "",
+            replaced_by=list(report.replaced_by.order_by("pk")),
         )
+        from .admin_exports import export_context
+
+        context.update(export_context(report))
         return context
 
 
 def _report_for(request, pk) -> Report:
     return get_object_or_404(selectors.reports_visible_to(request.user), pk=unquote(str(pk)))
-
-
-def _filename(report: Report, extension: str) -> str:
-    return f"{slugify(unidecode(report.title))[:80] or 'bao-cao'}.{extension}"
 
 
 CONTENT_TYPES = {
@@ -454,28 +482,108 @@ CONTENT_TYPES = {
 
 
 class ReportDownloadView(View):
-    """The report as DOCX (Party document format), XLSX (annex of every figure by unit) or PDF."""
+    """The report as it is now, made in the request: DOCX (Party document format) or XLSX (annex of figures).
+
+    Both take well under a second. The buttons on the report's page use the export jobs
+    (`admin_exports.py`, which PDF always goes through: LibreOffice takes seconds).
+    """
 
     extension = "docx"
 
     def get(self, request, pk):
         from . import export
+        from .admin_exports import attachment_disposition
 
         report = _report_for(request, pk)
-        document = services.build_document(report)
-        renderer = {"docx": export.render_docx, "xlsx": export.render_xlsx, "pdf": export.render_pdf}[self.extension]
-        try:
-            content = renderer(document)
-        except export.PdfUnavailable as error:
-            messages.error(request, str(error))
-            return redirect(f"{REPORTS}:inspect", quote(report.pk))
-        response = HttpResponse(content, content_type=CONTENT_TYPES[self.extension])
-        response["Content-Disposition"] = f'attachment; filename="{_filename(report, self.extension)}"'
+        renderer = {"docx": export.render_docx, "xlsx": export.render_xlsx}[self.extension]
+        response = HttpResponse(renderer(services.build_document(report)), content_type=CONTENT_TYPES[self.extension])
+        response["Content-Disposition"] = attachment_disposition(services.export_filename(report, self.extension))
+        response["X-Content-Type-Options"] = "nosniff"
         return response
 
 
+class IssueForm(forms.Form):
+    number_symbol = forms.CharField(
+        label="Số, ký hiệu",
+        required=False,
+        max_length=64,
+        help_text="Ví dụ 12-BC/BTGDVTU. Để trống: lấy số tiếp theo trong sổ văn bản.",
+    )
+    issued_on = forms.DateField(
+        label="Ngày ban hành",
+        widget=AdminDateInput,
+        error_messages={"required": "Vui lòng nhập ngày ban hành.", "invalid": "Ngày có dạng dd/mm/yyyy."},
+    )
+
+
+class ReportIssueView(View):
+    """/admin/reports/bao-cao/<pk>/issue/: confirm the number and date, then issue (ban hành) the report."""
+
+    template_name = "reports/admin/report_issue.html"
+
+    def get(self, request, pk):
+        report = _report_for(request, pk)
+        if report.is_issued:
+            return redirect(f"{REPORTS}:inspect", quote(report.pk))
+        day = report.issued_on
+        form = IssueForm(initial={"number_symbol": selectors.issue_proposal(report, on=day), "issued_on": day})
+        return self._render(request, report, form)
+
+    def post(self, request, pk):
+        report = _report_for(request, pk)
+        if report.is_issued:
+            messages.warning(request, f"Báo cáo đã được ban hành ({report.written_symbol}); không ban hành lại.")
+            return redirect(f"{REPORTS}:inspect", quote(report.pk))
+        form = IssueForm(request.POST)
+        if form.is_valid():
+            try:
+                report = services.report_issue(
+                    actor=request.user,
+                    report=report,
+                    number_symbol=form.cleaned_data["number_symbol"],
+                    issued_on=form.cleaned_data["issued_on"],
+                )
+            except ValidationError as error:
+                _apply_errors(form, error)
+            except PermissionDenied as error:
+                return self._render(request, report, None, refusal=str(error), status=403)
+            else:
+                registry_url = _admin_url("documents_document:inspect", report.registered_document_id)
+                messages.success(
+                    request,
+                    f"Đã ban hành báo cáo {report.written_symbol} ngày {format_date(report.issued_on)} "
+                    "và vào sổ văn bản.",
+                    buttons=[messages.button(registry_url, "Xem trong sổ văn bản")] if registry_url else None,
+                )
+                return redirect(f"{REPORTS}:inspect", quote(report.pk))
+        return self._render(request, report, form, status=200)
+
+    def _render(self, request, report, form, *, refusal: str = "", status: int = 200):
+        if not refusal and not selectors.may_issue(request.user, report.issuer):
+            body = report.issuer.name if report.issuer_id else report.unit.name
+            refusal = f"Chỉ {selectors.ISSUING_ROLES_TEXT} của {body} mới được ban hành báo cáo."
+            status = 403
+        inspect_url = reverse(f"{REPORTS}:inspect", args=[quote(report.pk)])
+        context = {
+            "page_title": "Ban hành báo cáo",
+            "header_title": f"Ban hành: {report}",
+            "header_icon": "doc-full-inverse",
+            "report": report,
+            "form": None if refusal else form,
+            "refusal": refusal,
+            "inspect_url": inspect_url,
+            "breadcrumbs_items": [
+                {"url": reverse("wagtailadmin_home"), "label": "Trang chủ"},
+                {"url": reverse(f"{REPORTS}:list"), "label": "Báo cáo"},
+                {"url": inspect_url, "label": str(report)},
+                {"url": "", "label": "Ban hành"},
+            ],
+        }
+        return render(request, self.template_name, context, status=status)
+
+
 class ReportActionView(View):
-    """POST-only actions on one report: regenerate the figures, make a portal article."""
+    """POST-only actions on one report: regenerate the figures, make a portal article, start a new version."""
 
     http_method_names = ["post"]
     action = ""
@@ -486,6 +594,14 @@ class ReportActionView(View):
             if self.action == "regenerate":
                 services.report_regenerate(actor=request.user, report=report)
                 messages.success(request, "Đã tổng hợp lại số liệu từ các bản ghi hiện có.")
+            elif self.action == "new_version":
+                draft = services.report_new_version(actor=request.user, report=report)
+                messages.success(
+                    request,
+                    f"Đã tạo phiên bản mới (dự thảo, đề xuất {draft.written_symbol or 'số mới'}) thay thế báo cáo "
+                    f"{report.written_symbol}. Sửa rồi ban hành phiên bản mới.",
+                )
+                return redirect(f"{REPORTS}:edit", quote(draft.pk))
             else:
                 article = services.report_to_article(actor=request.user, report=report)
                 messages.success(
@@ -498,7 +614,7 @@ class ReportActionView(View):
         return redirect(f"{REPORTS}:inspect", quote(report.pk))
 
 
-REPORT_ACTIONS = ("docx", "xlsx", "pdf", "regenerate", "article")
+REPORT_ACTIONS = ("docx", "xlsx", "regenerate", "article", "issue", "new_version")
 
 
 class ReportViewSet(snippets.SnippetViewSet):
@@ -519,13 +635,14 @@ class ReportViewSet(snippets.SnippetViewSet):
     search_fields = ["title", "summary", "number_symbol", "unit__name"]
     search_backend_name = None
     ordering = ["-period_end", "-issued_on", "-pk"]
-    list_filter = ["period_kind"]
+    list_filter = ["period_kind", "status"]
     list_display = [
         "title",
         Column("unit", label="Đơn vị", accessor="unit.name", sort_key="unit__path"),
         Column("period", label="Kỳ báo cáo", accessor="period_text", sort_key="period_end"),
         Column("symbol", label="Số, ký hiệu", accessor="number_symbol"),
         Column("issued_on", label="Ngày báo cáo", accessor=lambda r: format_date(r.issued_on), sort_key="issued_on"),
+        Column("status", label="Trạng thái", accessor="get_status_display", sort_key="status"),
     ]
     edit_handler = ObjectList(
         [
@@ -598,9 +715,12 @@ class ReportViewSet(snippets.SnippetViewSet):
             for name, view in (
                 ("docx", ReportDownloadView.as_view(extension="docx")),
                 ("xlsx", ReportDownloadView.as_view(extension="xlsx")),
-                ("pdf", ReportDownloadView.as_view(extension="pdf")),
                 ("regenerate", ReportActionView.as_view(action="regenerate")),
                 ("article", ReportActionView.as_view(action="article")),
+                ("issue", ReportIssueView.as_view()),
+                ("new_version", ReportActionView.as_view(action="new_version")),
             )
         ]
-        return super().get_urlpatterns() + extra
+        from .admin_exports import export_urlpatterns
+
+        return super().get_urlpatterns() + extra + export_urlpatterns()

@@ -103,12 +103,12 @@ def label_for(key: str) -> str:
         return programme_label(found) if found else key
     if parts[0] == "opinion" and len(parts) == 3 and parts[1] == "tendency":
         return tendency_label(dict(Tendency.choices).get(parts[2], parts[2]))
-    if parts[0] == "opinion" and len(parts) == 3 and parts[2].isdigit():
+    if parts[0] == "opinion" and len(parts) == 3 and parts[2].isascii() and parts[2].isdigit():
         found = OpinionTopic.objects.filter(pk=parts[2]).values_list("name", flat=True).first()
         return topic_label(found) if found else key
-    if parts[0] == "documents" and len(parts) == 3 and parts[2].isdigit():
+    if parts[0] == "documents" and len(parts) == 3 and parts[2].isascii() and parts[2].isdigit():
         return DocumentType.objects.filter(pk=parts[2]).values_list("name", flat=True).first() or key
-    if parts[0] == "study" and len(parts) == 3 and parts[1].isdigit() and parts[2] in STUDY_LABELS:
+    if parts[0] == "study" and len(parts) == 3 and parts[1].isascii() and parts[1].isdigit() and parts[2] in STUDY_LABELS:
         found = StudyCampaign.objects.filter(pk=parts[1]).values_list("title", flat=True).first()
         return study_label(parts[2], found) if found else key
     return key
@@ -217,7 +217,7 @@ def attendance_in(*, unit: Unit, start: datetime.date, end: datetime.date) -> Qu
 
 
 def _campaign(unit: Unit, start, end, pk: str):
-    campaign = campaigns_in(unit=unit, start=start, end=end).filter(pk=pk).first() if pk.isdigit() else None
+    campaign = campaigns_in(unit=unit, start=start, end=end).filter(pk=pk).first() if pk.isascii() and pk.isdigit() else None
     if campaign is None:
         raise UnknownFigure(pk)
     return campaign
@@ -278,14 +278,15 @@ def records_for(key: str, *, unit: Unit, start: datetime.date, end: datetime.dat
             return items, None
         if len(rest) == 2 and rest[0] == "tendency" and rest[1] in Tendency.values:
             return items.filter(tendency=rest[1]), None
-        if len(rest) == 2 and rest[0] == "topic" and rest[1].isdigit():
-            return items.filter(topic_id=int(rest[1])), None
+        # isascii: int("²") fails; topic__id: an id past the column's range matches nothing (no 500).
+        if len(rest) == 2 and rest[0] == "topic" and rest[1].isascii() and rest[1].isdigit():
+            return items.filter(topic__id=int(rest[1])), None
     if head == "documents":
         documents = documents_issued(unit=unit, start=start, end=end)
         if not rest:
             return documents, None
-        if len(rest) == 2 and rest[0] == "type" and rest[1].isdigit():
-            return documents.filter(doc_type_id=int(rest[1])), None
+        if len(rest) == 2 and rest[0] == "type" and rest[1].isascii() and rest[1].isdigit():
+            return documents.filter(doc_type__id=int(rest[1])), None
     if head == "tasks" and len(rest) == 1:
         if rest[0] == "due":
             return tasks_due(unit=unit, start=start, end=end), None

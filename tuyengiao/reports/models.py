@@ -7,6 +7,11 @@ December); "regenerate" computes them again. The narrative sections
 (limitations, directions, emulation, proposals), the number-symbol, the
 signer and the recipients are edited by people. Every save is a Wagtail
 revision, so the history and the comparison of versions work as for pages.
+
+A report is a draft (dự thảo) until it is issued (ban hành): issuing fixes
+its number and date and enters it in the document registry (see
+`services.report_issue`). An issued report is read-only and is never
+un-issued; it is corrected by a new version that replaces it.
 """
 
 from __future__ import annotations
@@ -20,8 +25,14 @@ from tuyengiao.documents.models import SigningMode
 
 from .figures import FigureSet
 from .periods import PeriodKind, format_date, next_period_phrase, period_phrase, review_word
+from .storage import export_storage
 
 NARRATIVE_FIELDS = ("limitations", "directions", "emulation", "proposals")
+
+
+class ReportStatus(models.TextChoices):
+    DRAFT = "draft", "Dự thảo"
+    ISSUED = "issued", "Đã ban hành"
 
 
 class Report(RevisionMixin, models.Model):
@@ -95,6 +106,37 @@ class Report(RevisionMixin, models.Model):
         on_delete=models.SET_NULL,
         related_name="+",
     )
+    status = models.CharField(
+        "trạng thái", max_length=16, choices=ReportStatus.choices, default=ReportStatus.DRAFT, editable=False
+    )
+    registered_document = models.OneToOneField(
+        "documents.Document",
+        verbose_name="văn bản trong sổ",
+        null=True,
+        blank=True,
+        editable=False,
+        on_delete=models.PROTECT,  # the registry entry of an issued report stays while the report does
+        related_name="review_report",
+    )
+    issued_at = models.DateTimeField("ban hành lúc", null=True, blank=True, editable=False)
+    issued_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name="người ban hành",
+        null=True,
+        blank=True,
+        editable=False,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    replaces = models.ForeignKey(
+        "self",
+        verbose_name="thay thế báo cáo",
+        null=True,
+        blank=True,
+        editable=False,
+        on_delete=models.SET_NULL,
+        related_name="replaced_by",
+    )
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         verbose_name="người lập",
@@ -115,6 +157,10 @@ class Report(RevisionMixin, models.Model):
 
     def __str__(self) -> str:
         return self.title or "Báo cáo mới"
+
+    @property
+    def is_issued(self) -> bool:
+        return self.status == ReportStatus.ISSUED
 
     @property
     def period_text(self) -> str:
@@ -168,3 +214,85 @@ class Report(RevisionMixin, models.Model):
 
     def get_admin_display_title(self) -> str:
         return str(self)
+
+
+# --- exports: files made by a background job -------------------------------------------------------
+
+
+class ExportFormat(models.TextChoices):
+    DOCX = "docx", "DOCX (văn bản)"
+    XLSX = "xlsx", "XLSX (phụ lục số liệu)"
+    PDF = "pdf", "PDF"
+
+
+class ExportStatus(models.TextChoices):
+    QUEUED = "queued", "Đang chờ xử lý"
+    RUNNING = "running", "Đang xuất tệp"
+    DONE = "done", "Đã xong"
+    FAILED = "failed", "Không thành công"
+
+
+ACTIVE_EXPORT_STATUSES = (ExportStatus.QUEUED, ExportStatus.RUNNING)
+
+
+class ReportExport(models.Model):
+    """One request to export a version of a report as a file, made by a job (`services.export_run`).
+
+    The job runs on the Celery worker when a broker is configured, else in the web process. The
+    file is in private storage (`storage.py`) and goes out only through the admin's download view.
+    Done and failed are final: a job that runs again (a redelivered message) changes nothing.
+    """
+
+    report = models.ForeignKey(Report, verbose_name="báo cáo", on_delete=models.CASCADE, related_name="exports")
+    revision = models.ForeignKey(
+        "wagtailcore.Revision",
+        verbose_name="phiên bản",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        help_text="Phiên bản của báo cáo được xuất ra tệp.",
+    )
+    format = models.CharField("định dạng", max_length=8, choices=ExportFormat.choices)
+    status = models.CharField(
+        "trạng thái", max_length=16, choices=ExportStatus.choices, default=ExportStatus.QUEUED
+    )
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name="người yêu cầu",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    file = models.FileField("tệp", storage=export_storage, max_length=255, blank=True)
+    filename = models.CharField("tên tệp tải về", max_length=255, blank=True)
+    error = models.TextField("thông báo lỗi", blank=True)
+    requested_at = models.DateTimeField("yêu cầu lúc", auto_now_add=True)
+    started_at = models.DateTimeField("bắt đầu lúc", null=True, blank=True)
+    finished_at = models.DateTimeField("xong lúc", null=True, blank=True)
+
+    class Meta:
+        verbose_name = "tệp xuất báo cáo"
+        verbose_name_plural = "tệp xuất báo cáo"
+        ordering = ["-requested_at", "-pk"]
+        constraints = [
+            # Two clicks (or two browser tabs) on "Xuất PDF" wait for the same job.
+            models.UniqueConstraint(
+                fields=["report", "revision", "format"],
+                condition=models.Q(status__in=["queued", "running"]),
+                name="reports_one_active_export",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_format_display()} — {self.report}"
+
+    @property
+    def is_active(self) -> bool:
+        return self.status in ACTIVE_EXPORT_STATUSES
+
+    @property
+    def storage_name(self) -> str:
+        """The same name on every run of the job: a run after a crash overwrites, never adds a file."""
+        return f"{self.report_id}/{self.pk}.{self.format}"

@@ -10,12 +10,16 @@ from django.utils import timezone
 from tuyengiao.documents.models import Document, DocumentType, Issuer, Term
 from tuyengiao.documents.selectors import issuers_for, next_number, term_for
 from tuyengiao.documents.symbols import NumberSymbol
-from tuyengiao.units.models import Unit, UnitKind
-from tuyengiao.units.selectors import managed_roots, units_visible_to
+from tuyengiao.units.models import Role, Unit, UnitKind
+from tuyengiao.units.selectors import active_assignments, managed_roots, units_visible_to
 
-from .models import Report
+from .models import Report, ReportExport
 
 REPORT_TYPE_CODE = "BC"
+
+# Who issues (signs, or numbers and dates after signing) a unit's documents: its head, a deputy, its clerk (văn thư).
+ISSUING_ROLES = frozenset({Role.HEAD, Role.DEPUTY, Role.CLERK})
+ISSUING_ROLES_TEXT = "Trưởng ban (thủ trưởng), Phó trưởng ban hoặc văn thư"
 
 
 def reports_visible_to(user) -> QuerySet[Report]:
@@ -103,6 +107,39 @@ def number_taken(*, issuer: Issuer, number: int, on: datetime.date, exclude_pk: 
     return ""
 
 
+def may_issue(user, issuer: Issuer | None) -> bool:
+    """Superusers, and people holding an issuing role today in the issuer's unit or a unit above it."""
+    if not getattr(user, "is_authenticated", False) or not user.is_active:
+        return False
+    if user.is_superuser:
+        return True
+    if issuer is None or issuer.unit_id is None:
+        return False
+    path = issuer.unit.path
+    return any(
+        assignment.role in ISSUING_ROLES and path.startswith(assignment.unit.path)
+        for assignment in active_assignments(user=user)
+    )
+
+
+def registered_number_taken(*, issuer: Issuer, number: int, on: datetime.date) -> bool:
+    """Whether the registry already holds this Báo cáo number of the issuer in the term covering `on`."""
+    doc_type, term = report_type(), term_for(issuer=issuer, on=on)
+    if doc_type is None or term is None:
+        return False
+    return Document.objects.filter(issuer=issuer, doc_type=doc_type, term=term, number=number).exists()
+
+
+def issue_proposal(report: Report, *, on: datetime.date) -> str:
+    """The number-symbol the issue form offers: the draft's own while the registry has not used it, else the next."""
+    if report.issuer_id is None:
+        return ""
+    if report.number and not registered_number_taken(issuer=report.issuer, number=report.number, on=on):
+        return report.number_symbol
+    proposal = propose_symbol(issuer=report.issuer, on=on, exclude_pk=report.pk)
+    return str(proposal) if proposal else ""
+
+
 def news_category_for(report: Report):
     """The portal category a report's article goes to: the first category of the nearest portal of the
     issuing unit or the report's unit (up the tree), else of the default site."""
@@ -126,3 +163,17 @@ def news_category_for(report: Report):
 
 def today() -> datetime.date:
     return timezone.localdate()
+
+
+def export_visible_to(user, *, report_pk, export_pk) -> ReportExport | None:
+    """An export of one of the user's reports (the report's own rule: its unit's subtree), else None."""
+    return (
+        ReportExport.objects.select_related("report", "revision__user")
+        # report__id, not report_id: an id past the column's range then matches nothing instead of a 500.
+        .filter(pk=export_pk, report__id=report_pk, report__in=reports_visible_to(user))
+        .first()
+    )
+
+
+def recent_exports(report: Report, *, limit: int = 10) -> list[ReportExport]:
+    return list(report.exports.select_related("requested_by", "revision")[:limit])

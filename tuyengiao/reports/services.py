@@ -9,23 +9,38 @@ from __future__ import annotations
 
 import datetime
 import html
+import logging
+import re
+import unicodedata
 
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.files.base import ContentFile
 from django.db import transaction
 from django.utils import timezone
 from django.utils.text import slugify
 from unidecode import unidecode
 from wagtail.log_actions import log
 
-from tuyengiao.documents.symbols import parse_symbol, same_code
+from tuyengiao.documents.symbols import NumberSymbol, parse_symbol, same_code
 from tuyengiao.tasks.selectors import movements_in
 from tuyengiao.units.models import Unit
 from tuyengiao.units.selectors import require_unit_access, units_visible_to
 
 from . import prose, selectors
 from .figures import compute_figures
-from .models import NARRATIVE_FIELDS, Report
+from .models import (
+    ACTIVE_EXPORT_STATUSES,
+    NARRATIVE_FIELDS,
+    ExportFormat,
+    ExportStatus,
+    Report,
+    ReportExport,
+    ReportStatus,
+)
 from .periods import PeriodKind, period_bounds
+from .storage import export_storage
+
+logger = logging.getLogger(__name__)
 
 ISSUER_NOT_YOURS = "Bạn chỉ chọn được cơ quan ban hành của đơn vị mình phụ trách."
 BOARD_SUFFIXES = (" Tỉnh ủy", " Thành ủy", " Đảng ủy")
@@ -77,29 +92,40 @@ def check_report(*, actor, report: Report, original: Report | None = None) -> No
         raise ValidationError(errors)
 
 
-def _check_symbol(report: Report, add) -> None:
+def _parse_report_symbol(report: Report, text: str, add) -> NumberSymbol | None:
+    """The typed number-symbol if its form and its codes (BC, the issuer's) are right; else messages via `add`."""
     try:
-        typed = parse_symbol(report.number_symbol)
+        typed = parse_symbol(text)
     except ValidationError as error:
         for message in error.messages:
             add("number_symbol", message)
-        return
+        return None
     issuer, doc_type = report.issuer, selectors.report_type()
     type_code = doc_type.code if doc_type else selectors.REPORT_TYPE_CODE
+    ok = True
     if not same_code(typed.type_code, type_code):
         add("number_symbol", f"Báo cáo có ký hiệu loại văn bản {type_code}, không phải “{typed.type_code}”.")
+        ok = False
     if not same_code(typed.issuer_code, issuer.code):
         add(
             "number_symbol",
             f"Ký hiệu “{typed.issuer_code}” không khớp cơ quan ban hành đã chọn: {issuer.name} có ký hiệu {issuer.code}.",
         )
+        ok = False
+    return NumberSymbol(typed.number, type_code, issuer.code) if ok else None
+
+
+def _check_symbol(report: Report, add) -> None:
+    typed = _parse_report_symbol(report, report.number_symbol, add)
+    if typed is None:
+        return
+    issuer = report.issuer
     if taken := selectors.number_taken(
         issuer=issuer, number=typed.number, on=report.issued_on or timezone.localdate(), exclude_pk=report.pk
     ):
         proposal = selectors.propose_symbol(issuer=issuer, on=report.issued_on, exclude_pk=report.pk)
         add("number_symbol", taken + (f" Số tiếp theo là {proposal}." if proposal else ""))
-    report.number_symbol = f"{typed.number:02d}-{type_code}/{issuer.code}"
-    report.number = typed.number
+    report.number_symbol, report.number = str(typed), typed.number
 
 
 def _fill_defaults(report: Report) -> None:
@@ -158,6 +184,9 @@ def report_save(*, actor, report: Report, previous_revision=None) -> Report:
     """
     is_new = report.pk is None
     original = None if is_new else Report.objects.select_for_update().select_related("unit").get(pk=report.pk)
+    if original is not None:
+        require_unit_access(actor, original.unit)
+        _refuse_if_issued(original)
     check_report(actor=actor, report=report, original=original)
     _fill_defaults(report)
     if report.number_symbol and report.number is None:  # a proposal filled in by _fill_defaults
@@ -201,16 +230,187 @@ def report_regenerate(*, actor, report: Report) -> Report:
     """Compute the figures and the sections written from them again, from today's records."""
     report = Report.objects.select_for_update().select_related("unit").get(pk=report.pk)
     require_unit_access(actor, report.unit)
+    _refuse_if_issued(report)
     _generate(report)
     return _save_with_revision(actor=actor, report=report, action="reports.regenerate")
 
 
 @transaction.atomic
 def report_delete(*, actor, report: Report) -> None:
-    report = Report.objects.select_related("unit").get(pk=report.pk)
+    """Delete a draft. An issued report is never deleted: its number stays in the registry with it."""
+    report = Report.objects.select_for_update().select_related("unit").get(pk=report.pk)
     require_unit_access(actor, report.unit)
+    if report.is_issued:
+        raise ValidationError(
+            f"Báo cáo {report.number_symbol} đã ban hành và đã vào sổ văn bản, không xóa được. "
+            "Nếu cần thay đổi, hãy tạo phiên bản mới thay thế báo cáo này."
+        )
     log(report, "wagtail.delete", user=actor)
     report.delete()
+
+
+# --- issuing: the number and date become final and enter the registry ----------------------
+
+ISSUED_READ_ONLY = (
+    "Báo cáo {symbol} đã ban hành ngày {day}, không sửa được. "
+    "Muốn sửa nội dung, hãy tạo phiên bản mới: phiên bản mới có số mới và thay thế báo cáo này."
+)
+
+# Fields of the registry's document that a report issue fills, by the report field holding them.
+REGISTRY_FIELDS = {
+    "summary": "summary",
+    "issued_place": "place",
+    "signing_mode": "signing_mode",
+    "signing_for": "signing_for",
+    "signer_position": "signer_position",
+    "signer_name": "signer_name",
+    "recipients": "recipients",
+}
+# The registry's error fields, as the issue form names them.
+REGISTRY_ERROR_FIELDS = {"symbol": "number_symbol", "issued_on": "issued_on"}
+
+
+def _refuse_if_issued(report: Report) -> None:
+    if report.is_issued:
+        raise ValidationError(
+            ISSUED_READ_ONLY.format(symbol=report.written_symbol, day=report.issued_on.strftime("%d/%m/%Y"))
+        )
+
+
+def report_issue(
+    *,
+    actor,
+    report: Report,
+    number_symbol: str | None = None,
+    issued_on: datetime.date | None = None,
+) -> Report:
+    """Issue (ban hành) a draft report: fix its number and date and enter it in the document registry.
+
+    In one transaction: the report row is locked, the registry's document
+    (type Báo cáo, the report's issuer, number, date, summary line, signer,
+    recipients, the DOCX as its file) is saved through the registry's own
+    `document_save` — which locks the (issuer, type, term) counter, checks
+    the number again under that lock, and has the unique constraint as its
+    last guard — then the report becomes read-only and links to it. So the
+    registry's next proposal comes after this number, and two reports issued
+    at once never share one. Any refusal (number already in the registry,
+    no term for the date, no signer…) raises ValidationError by field, in
+    Vietnamese, and nothing is saved.
+
+    `number_symbol`: None keeps the draft's; "" takes the registry's next
+    number. `issued_on`: None keeps the draft's date.
+
+    Issuing is final (Party practice): a report is never un-issued and its
+    number is never given again. It is corrected by `report_new_version`,
+    whose issue gets a new number and is registered as replacing this one;
+    even deleting the registry entry leaves its counter past the number.
+    """
+    from tuyengiao.documents.models import Document, DocumentRelation, RelationKind
+    from tuyengiao.documents.services import document_save
+
+    with transaction.atomic():
+        report = (
+            Report.objects.select_for_update(of=("self",))
+            .select_related("unit", "issuer__unit", "replaces__registered_document")
+            .get(pk=report.pk)
+        )
+        require_unit_access(actor, report.unit)
+        if report.is_issued:
+            raise ValidationError(
+                f"Báo cáo đã được ban hành ({report.written_symbol}, ngày {report.issued_on:%d/%m/%Y}); "
+                "không ban hành lại."
+            )
+        if not selectors.may_issue(actor, report.issuer):
+            body = report.issuer.name if report.issuer_id else report.unit.name
+            raise PermissionDenied(f"Chỉ {selectors.ISSUING_ROLES_TEXT} của {body} mới được ban hành báo cáo.")
+        errors: dict[str, list[str]] = {}
+
+        def add(field: str, message: str) -> None:
+            errors.setdefault(field, []).append(message)
+
+        doc_type = selectors.report_type()
+        if doc_type is None:
+            add("__all__", f"Danh mục loại văn bản chưa có loại Báo cáo ({selectors.REPORT_TYPE_CODE}).")
+        if report.issuer_id is None or report.issuer.is_external:
+            add("__all__", "Báo cáo chưa có cơ quan ban hành của đơn vị: hãy chọn cơ quan ban hành rồi ban hành lại.")
+        if not report.signer_name.strip() or not report.signer_position.strip():
+            add("__all__", "Báo cáo chưa ghi đủ chức vụ và họ tên người ký: hãy sửa báo cáo trước khi ban hành.")
+        if issued_on is not None:
+            report.issued_on = issued_on
+        typed = None
+        if number_symbol is None:
+            number_symbol = report.number_symbol
+        if number_symbol.strip() and report.issuer_id is not None and not report.issuer.is_external:
+            typed = _parse_report_symbol(report, number_symbol, add)
+        if errors:
+            raise ValidationError(errors)
+
+        document = Document(
+            issuer=report.issuer,
+            doc_type=doc_type,
+            issued_on=report.issued_on,
+            **{field: getattr(report, source) for field, source in REGISTRY_FIELDS.items()},
+        )
+        replaced = report.replaces.registered_document if report.replaces_id else None
+        document.relations = [DocumentRelation(kind=RelationKind.REPLACES, target=replaced)] if replaced else []
+        try:
+            document = document_save(actor=actor, document=document, symbol=str(typed) if typed else "")
+        except ValidationError as error:
+            by_field = error.message_dict if hasattr(error, "error_dict") else {"__all__": error.messages}
+            for field, messages in by_field.items():
+                for message in messages:
+                    add(REGISTRY_ERROR_FIELDS.get(field, "__all__"), message)
+            raise ValidationError(errors) from None
+
+        report.number, report.number_symbol = document.number, document.symbol
+        report.status = ReportStatus.ISSUED
+        report.registered_document = document
+        report.issued_at = timezone.now()
+        report.issued_by = actor if getattr(actor, "pk", None) else None
+        _attach_docx(actor=actor, report=report, document=document)
+        _save_with_revision(
+            actor=actor, report=report, action="reports.issue", data={"number_symbol": report.number_symbol}
+        )
+        return report
+
+
+def _attach_docx(*, actor, report: Report, document) -> None:
+    """The issued text (DOCX in the Party format) as the registry entry's file, non-public like the entry."""
+    from django.core.files.base import ContentFile
+    from wagtail.documents import get_document_model
+
+    from tuyengiao.documents.models import DocumentAttachment
+
+    from .export import render_docx
+
+    content = render_docx(build_document(report))
+    name = f"{slugify(unidecode(report.number_symbol.replace('/', '-')))}.docx"
+    stored = get_document_model()(
+        title=f"Báo cáo số {report.number_symbol}",
+        file=ContentFile(content, name=name),
+        uploaded_by_user=actor if getattr(actor, "pk", None) else None,
+    )
+    stored.save()
+    DocumentAttachment.objects.create(document=document, file=stored, title=f"Báo cáo số {report.number_symbol} (DOCX)")
+
+
+@transaction.atomic
+def report_new_version(*, actor, report: Report) -> Report:
+    """A new draft that copies an issued report to be corrected; issued, it gets a new number and replaces it."""
+    report = Report.objects.select_for_update().select_related("unit").get(pk=report.pk)
+    require_unit_access(actor, report.unit)
+    if not report.is_issued:
+        raise ValidationError("Báo cáo đang là dự thảo: hãy sửa trực tiếp, không cần tạo phiên bản mới.")
+    pending = report.replaced_by.filter(status=ReportStatus.DRAFT).first()
+    if pending is not None:
+        raise ValidationError(f"Báo cáo đã có phiên bản mới đang soạn: “{pending}”. Hãy sửa phiên bản đó.")
+    copied = {
+        field.attname: getattr(report, field.attname)
+        for field in Report._meta.concrete_fields
+        if field.editable and field.name not in ("id", "number_symbol", "issued_on")
+    }
+    draft = Report(**copied, replaces=report)  # today's date, the next number, figures from today's records
+    return report_save(actor=actor, report=draft)
 
 
 # --- report → portal article ---------------------------------------------------------------
@@ -354,3 +554,136 @@ def build_document(report: Report):
             for f in (figures.figures if figures else [])
         ],
     )
+
+
+# --- exports: DOCX, XLSX and PDF files made by a background job ------------------------------------
+
+EXPORT_TASK = "tuyengiao.reports.export"
+# A job not finished this long after it was queued or started is taken for lost (worker down, message gone).
+EXPORT_STALE_AFTER = datetime.timedelta(minutes=15)
+EXPORT_BAD_FORMAT = "Không xuất được báo cáo sang định dạng “{format}”: chỉ có DOCX, XLSX và PDF."
+EXPORT_FAILED = (
+    "Xuất tệp không thành công do lỗi của hệ thống. Hãy thử lại sau ít phút; nếu vẫn lỗi, hãy báo quản trị hệ thống."
+)
+EXPORT_STALE = (
+    "Sau {minutes} phút tệp vẫn chưa được xuất (máy xử lý nền có thể đang dừng), nên yêu cầu này đã được hủy. "
+    "Hãy bấm xuất lại."
+)
+# Characters file systems or browsers refuse in a file name.
+_UNSAFE_FILENAME = re.compile(r'[\\/:*?"<>|\x00-\x1f\x7f]+')
+
+
+def export_filename(report: Report, fmt: str) -> str:
+    """The name the browser saves: the report's title in Vietnamese (NFC), without characters file systems refuse."""
+    title = _UNSAFE_FILENAME.sub("-", unicodedata.normalize("NFC", report.title or "Báo cáo")).strip(" .-")
+    return f"{title[:150].rstrip(' .-') or 'Báo cáo'}.{fmt}"
+
+
+def export_request(*, actor, report: Report, fmt: str) -> ReportExport:
+    """Ask for a file of the report as it is now: a job on the worker, or (no worker configured) at once.
+
+    The same version in the same format already exported (its file still there) or on its way is
+    returned instead, so a double click or a second browser tab never makes a second job or file.
+    Raises ValidationError (unknown format) or PermissionDenied (not the user's unit).
+    """
+    export, created = _export_create(actor=actor, report=report, fmt=fmt)
+    if created:
+        _export_dispatch(export.pk)
+        export.refresh_from_db()
+    return export
+
+
+@transaction.atomic
+def _export_create(*, actor, report: Report, fmt: str) -> tuple[ReportExport, bool]:
+    if fmt not in ExportFormat.values:
+        raise ValidationError(EXPORT_BAD_FORMAT.format(format=fmt))
+    # The report's row lock makes concurrent requests for it take turns (the constraint is the last guard).
+    report = Report.objects.select_for_update(of=("self",)).select_related("unit").get(pk=report.pk)
+    require_unit_access(actor, report.unit)
+    same = ReportExport.objects.filter(report=report, revision_id=report.latest_revision_id, format=fmt)
+    now = timezone.now()
+    for active in same.filter(status__in=ACTIVE_EXPORT_STATUSES):
+        if now - (active.started_at or active.requested_at) < EXPORT_STALE_AFTER:
+            return active, False
+        minutes = int(EXPORT_STALE_AFTER.total_seconds() // 60)
+        active.status, active.error, active.finished_at = ExportStatus.FAILED, EXPORT_STALE.format(minutes=minutes), now
+        active.save(update_fields=["status", "error", "finished_at"])
+    done = same.filter(status=ExportStatus.DONE).exclude(file="").first()
+    if done is not None and export_storage.exists(done.file.name):
+        return done, False
+    export = ReportExport.objects.create(
+        report=report,
+        revision_id=report.latest_revision_id,
+        format=fmt,
+        requested_by=actor if getattr(actor, "pk", None) else None,
+    )
+    log(report, "reports.export", user=actor, data={"format": fmt, "export": export.pk})
+    return export, True
+
+
+def _export_dispatch(export_id: int) -> None:
+    """To the worker after the commit (tuyengiao.worker.queue); without a broker, or if it is unreachable, here."""
+    from tuyengiao.worker.queue import enqueue_after_commit
+
+    if enqueue_after_commit(EXPORT_TASK, export_id, fallback=lambda: export_run(export_id=export_id)):
+        return
+    export_run(export_id=export_id)
+
+
+def export_run(*, export_id: int) -> str:
+    """The export job: render the requested version and keep the file. Returns the status it ends in.
+
+    Safe to run again at any point (a redelivered message after a worker was killed, a duplicate):
+    the claim (queued or running → running) commits first; the rendering holds no lock
+    (LibreOffice takes seconds); then, the row locked, the file is written under the export's one
+    name and the job marked done in the same transaction — unless another run finished first, whose
+    file is kept and this run's result dropped. A run killed between writing and committing is
+    repeated over the same name. Done and failed are final. Conversion errors (LibreOffice missing,
+    too slow) end as failed with their Vietnamese message; anything else with EXPORT_FAILED.
+    """
+    from .export import PdfUnavailable
+
+    with transaction.atomic():
+        export = ReportExport.objects.select_for_update().filter(pk=export_id).first()
+        if export is None or not export.is_active:
+            return export.status if export is not None else ""
+        export.status, export.started_at = ExportStatus.RUNNING, timezone.now()
+        export.save(update_fields=["status", "started_at"])
+    try:
+        content, filename = _export_render(export)
+    except PdfUnavailable as error:
+        return _export_finish(export_id, error=str(error))
+    except Exception:  # a job must end with a status the user sees, whatever went wrong
+        logger.exception("Export %s of report %s failed", export_id, export.report_id)
+        return _export_finish(export_id, error=EXPORT_FAILED)
+    return _export_finish(export_id, content=content, filename=filename)
+
+
+def _export_render(export: ReportExport) -> tuple[bytes, str]:
+    """The version recorded at the request (the report may have been edited since), as bytes and a file name."""
+    from . import export as renderers
+
+    report = export.revision.as_object() if export.revision_id else Report.objects.get(pk=export.report_id)
+    render = {
+        ExportFormat.DOCX: renderers.render_docx,
+        ExportFormat.XLSX: renderers.render_xlsx,
+        ExportFormat.PDF: renderers.render_pdf,
+    }[export.format]
+    return render(build_document(report)), export_filename(report, export.format)
+
+
+def _export_finish(export_id: int, *, content: bytes | None = None, filename: str = "", error: str = "") -> str:
+    with transaction.atomic():
+        export = ReportExport.objects.select_for_update().filter(pk=export_id).first()
+        if export is None:
+            return ""
+        if not export.is_active:  # another run of the job finished first
+            return export.status
+        if content is not None:
+            export.file.name = export_storage.save(export.storage_name, ContentFile(content))
+            export.filename, export.status, export.error = filename, ExportStatus.DONE, ""
+        else:
+            export.status, export.error = ExportStatus.FAILED, error
+        export.finished_at = timezone.now()
+        export.save(update_fields=["file", "filename", "status", "error", "finished_at"])
+        return export.status

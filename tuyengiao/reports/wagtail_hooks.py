@@ -39,3 +39,5 @@ def add_reports_dashboard(request, panels):
 def register_reports_log_actions(actions):
     actions.register_action("reports.regenerate", "Tổng hợp lại số liệu", "Đã tổng hợp lại số liệu báo cáo")
     actions.register_action("reports.article", "Tạo bài viết", "Đã tạo bài viết nháp từ báo cáo")
+    actions.register_action("reports.export", "Xuất tệp", "Đã yêu cầu xuất báo cáo ra tệp")
+    actions.register_action("reports.issue", "Ban hành", "Đã ban hành báo cáo và vào sổ văn bản")

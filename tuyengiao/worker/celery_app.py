@@ -8,7 +8,7 @@ Configured for "a worker killed mid-job runs the job again with no duplicate eff
 - the Redis broker's ``visibility_timeout`` (CELERY_VISIBILITY_TIMEOUT, default 120 s) is when
   an unacknowledged message is handed to another worker; a job must finish well within it
   (soft time limit at two thirds), or it would run twice at once — harmless for these jobs,
-  each idempotent, but wasted work. Long jobs (report exports) get a queue of their own;
+  each idempotent, but wasted work. The longest job, a PDF export, stops LibreOffice after 60 s;
 - ``worker_prefetch_multiplier = 1``: a worker holds one message beyond the one it runs.
 
 Every job is idempotent (`jobs.py`, `tasks.py`). Beat runs in the worker (-B, one per

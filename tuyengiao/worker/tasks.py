@@ -62,6 +62,14 @@ def remove_pages(page_ids: list[int]) -> None:
     services.remove_pages(page_ids)
 
 
+@app.task(name="tuyengiao.reports.export", **RETRY)
+def export_report(export_id: int) -> str:
+    """A report as DOCX, XLSX or PDF: once done or failed, running it again changes nothing (one file)."""
+    from tuyengiao.reports.services import export_run
+
+    return export_run(export_id=export_id)
+
+
 @app.task(name="tuyengiao.front_cache.refresh", **RETRY)
 def refresh_front_cache(urls: list[str]) -> None:
     """Fetch pages again through nginx's refresh server: the cached copy is replaced, never doubled."""

@@ -90,6 +90,9 @@ def docx_to_pdf(data: bytes, *, timeout: float = TIMEOUT_SECONDS) -> bytes:
         except subprocess.TimeoutExpired as error:
             _kill_group(process)
             raise PdfUnavailable(FAILED.format(reason=f"quá {int(timeout)} giây")) from error
+        except BaseException:  # the worker's time limit, a signal: leave no LibreOffice behind
+            _kill_group(process)
+            raise
         result = outdir / "bao-cao.pdf"
         if process.returncode != 0 or not result.is_file() or result.stat().st_size == 0:
             detail = stderr.decode("utf-8", "replace").strip().splitlines()[-1:] or [f"mã lỗi {process.returncode}"]

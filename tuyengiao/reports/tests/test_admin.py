@@ -3,21 +3,19 @@
 import datetime
 import re
 
-import pytest
 from bs4 import BeautifulSoup
 from django.urls import reverse
 
 from tuyengiao.portal.dates import vietnamese_number
 from tuyengiao.reports import services
 from tuyengiao.reports.admin_views import figure_url
-from tuyengiao.reports.export import pdf
 from tuyengiao.reports.models import Report
 from tuyengiao.reports.periods import PeriodKind
 
 from .conftest import client_for
 
 D = datetime.date
-REPORT_URLS = ("edit", "inspect", "history", "delete", "docx", "xlsx", "pdf")
+REPORT_URLS = ("edit", "inspect", "history", "delete", "docx", "xlsx")
 
 
 def make_report(tree, actor, unit=None, **fields) -> Report:
@@ -187,24 +185,13 @@ def test_downloads(tree, users, records):
     assert docx.status_code == 200 and docx.content[:2] == b"PK"
     assert docx["Content-Type"].endswith("wordprocessingml.document")
     assert 'filename="bao-cao-tong-ket' in docx["Content-Disposition"]
+    assert "filename*=UTF-8''B%C3%A1o%20c%C3%A1o%20t%E1%BB%95ng%20k%E1%BA%BFt" in docx["Content-Disposition"]
+    assert docx["X-Content-Type-Options"] == "nosniff"
     xlsx = client.get(reverse("reports_report:xlsx", args=[report.pk]))
     assert xlsx.status_code == 200 and xlsx["Content-Type"].endswith("spreadsheetml.sheet")
 
 
-def test_pdf_without_libreoffice_shows_the_message(tree, users, records, monkeypatch):
-    report = make_report(tree, users["p"])
-    monkeypatch.setattr(pdf, "find_libreoffice", lambda: None)
-    client = client_for(users["p"])
-    response = client.get(reverse("reports_report:pdf", args=[report.pk]), follow=True)
-    assert response.redirect_chain[-1][0] == reverse("reports_report:inspect", args=[report.pk])
-    assert "Máy chủ chưa cài LibreOffice nên chưa xuất được PDF." in response.content.decode()
-
-
-@pytest.mark.skipif(pdf.find_libreoffice() is None, reason="LibreOffice is not installed")
-def test_pdf_with_libreoffice(tree, users, records):
-    report = make_report(tree, users["p"])
-    response = client_for(users["p"]).get(reverse("reports_report:pdf", args=[report.pk]))
-    assert response.status_code == 200 and response.content[:5] == b"%PDF-"
+# PDF (and the DOCX and XLSX buttons) go through export jobs: test_exports.py.
 
 
 def test_regenerate_and_article_buttons(tree, users, records, category):
