@@ -15,6 +15,7 @@ from django.http import FileResponse, Http404
 from django.template.response import TemplateResponse
 from django.utils import timezone
 
+from tuyengiao.core import uploads
 from tuyengiao.portal.models import PortalSettings
 
 from . import selectors
@@ -107,7 +108,13 @@ def _serve_file(attachments, wanted: str, *, inline: bool):
     if attachment is None or (inline and not attachment.is_pdf):
         raise Http404("Không có tệp này.")
     stored = attachment.file
-    response = FileResponse(stored.file.open("rb"), as_attachment=not inline, filename=stored.filename)
+    # Headers for files (nosniff, CSP sandbox, RFC 6266 names): tuyengiao.core.downloads.
+    response = FileResponse(
+        stored.file.open("rb"),
+        as_attachment=not inline,
+        filename=stored.filename,
+        content_type=uploads.content_type_for(stored.filename),
+    )
     if inline:
         response["Content-Type"] = "application/pdf"
     return response

@@ -23,6 +23,7 @@ from django.utils import timezone
 from unidecode import unidecode
 from wagtail.log_actions import log
 
+from tuyengiao.core import uploads
 from tuyengiao.units.models import Unit
 from tuyengiao.units.selectors import units_visible_to
 
@@ -42,7 +43,6 @@ from .models import (
 from .services import named_list_error, return_date_errors
 from .spreadsheets import ATTENDANCE_COLUMNS, EXAMPLE_MARK, PARTICIPANT_COLUMNS, STUDY_RETURN_COLUMNS, Col
 
-MAX_BYTES = 5 * 1024 * 1024
 MAX_ROWS = 20000
 MAX_ERRORS_SHOWN = 200
 
@@ -71,8 +71,9 @@ def read_upload(uploaded) -> tuple[bytes, str]:
     data = uploaded.read() if hasattr(uploaded, "read") else bytes(uploaded)
     if not data:
         raise ImportRejected([f"Tệp “{name}” rỗng."])
-    if len(data) > MAX_BYTES:
-        raise ImportRejected([f"Tệp “{name}” lớn hơn {MAX_BYTES // (1024 * 1024)} MB."])
+    limit = uploads.max_bytes(uploads.IMPORTS)  # UPLOAD_IMPORT_MAX_MB
+    if len(data) > limit:
+        raise ImportRejected([f"Tệp “{name}” lớn hơn {limit // (1024 * 1024)} MB."])
     return data, name
 
 
@@ -90,6 +91,10 @@ def read_rows(data: bytes, *, name: str, columns: list[Col]) -> list[tuple[int, 
         )
     if not zipfile.is_zipfile(io.BytesIO(data)):
         raise ImportRejected([not_xlsx])
+    try:  # really an XLSX (not a renamed DOCX or ZIP), and no zip bomb for openpyxl to inflate
+        uploads.check_xlsx(io.BytesIO(data), name=name)
+    except uploads.UploadRejected as rejected:
+        raise ImportRejected(rejected.messages) from rejected
     try:
         workbook = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
     except Exception as error:  # openpyxl raises many kinds for a broken or foreign zip

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from django import forms
+from django.conf import settings
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from wagtail.admin.forms import WagtailAdminModelForm
 from wagtail.admin.widgets import AdminDateInput
@@ -165,6 +166,6 @@ class RoleAssignmentEditForm(WagtailAdminModelForm):
 class ImportForm(forms.Form):
     file = forms.FileField(
         label="Tệp Excel (.xlsx)",
-        help_text="Theo tệp mẫu. Tối đa 5 MB.",
+        help_text=f"Theo tệp mẫu. Tối đa {settings.UPLOAD_IMPORT_MAX_BYTES // (1024 * 1024)} MB.",
         error_messages={"required": "Vui lòng chọn tệp để nhập.", "empty": "Tệp rỗng."},
     )

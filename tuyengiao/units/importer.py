@@ -20,10 +20,11 @@ from dataclasses import dataclass, field
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 
+from tuyengiao.core import uploads
+
 from .models import Unit, UnitGroup, UnitKind, UnitLevel
 from .selectors import units_visible_to
 
-MAX_BYTES = 5 * 1024 * 1024
 MAX_ROWS = 20_000
 MAX_ERRORS_SHOWN = 100
 
@@ -112,14 +113,19 @@ def read_rows(content: bytes, *, file_name: str = "") -> list[Row]:
     from openpyxl import load_workbook
 
     label = f"“{file_name}”" if file_name else "đã chọn"
-    if len(content) > MAX_BYTES:
-        raise ValidationError(f"Tệp {label} quá lớn (tối đa 5 MB).")
+    limit = uploads.max_bytes(uploads.IMPORTS)  # UPLOAD_IMPORT_MAX_MB
+    if len(content) > limit:
+        raise ValidationError(f"Tệp {label} quá lớn (tối đa {limit // (1024 * 1024)} MB).")
     if content[:8] == b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1":
         raise NotXlsx(
             f"Tệp {label} là tệp Excel 97-2003 (.xls). Hãy mở bằng Excel và lưu lại dạng .xlsx, hoặc dùng tệp mẫu."
         )
     if not zipfile.is_zipfile(io.BytesIO(content)):
         raise NotXlsx(f"Tệp {label} không phải là tệp Excel .xlsx. Hãy tải tệp mẫu, điền và lưu dạng .xlsx.")
+    try:  # really an XLSX (not a renamed DOCX or ZIP), and no zip bomb for openpyxl to inflate
+        uploads.check_xlsx(io.BytesIO(content), name=file_name)
+    except uploads.UploadRejected as rejected:
+        raise NotXlsx(rejected.messages) from rejected
     try:
         workbook = load_workbook(io.BytesIO(content), read_only=True, data_only=True)
         sheet = workbook.worksheets[0]
