@@ -167,6 +167,11 @@ http {{
         default 0;
         "~(^|;)\\s*(sessionid|messages)=" 1;
     }}
+    map $args $tg_skip_args {{
+        default 1;
+        "" 0;
+        "~^page=[1-9][0-9]{{0,3}}$" 0;
+    }}
     map $cookie_tgb $tg_browser {{
         "" $request_id;
         default $cookie_tgb;
@@ -203,10 +208,10 @@ http {{
             proxy_set_header X-Tg-Refresh "";
             proxy_cache tuyengiao_pages;
             proxy_cache_key $host$request_uri;
-            proxy_cache_bypass $tg_skip_cache $args;
-            proxy_no_cache $tg_skip_cache $args;
+            proxy_cache_bypass $tg_skip_cache $tg_skip_args;
+            proxy_no_cache $tg_skip_cache $tg_skip_args;
             proxy_ignore_headers Cache-Control Expires Vary;
-            # No cache lock: nginx cannot tell a page it will not keep (home, categories) from a miss,
+            # No cache lock: nginx cannot tell a page it will not keep (search, tags) from a miss,
             # so the lock queued every concurrent request for them (p99 ~5 s under load); expired
             # articles are refreshed in the background (below) and first misses are cheap (the app's page cache).
             proxy_cache_lock off;

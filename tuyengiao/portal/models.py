@@ -100,6 +100,12 @@ class HomePage(RoutablePageMixin, Page):
         context.update(selectors.home_context(home=self, request=request))
         return context
 
+    @path("")
+    def index_view(self, request):
+        from . import views
+
+        return views.serve_listing(self, request)
+
     @path("tag/<str:tag_slug>/", name="tag")
     def tag_view(self, request, tag_slug):
         from . import views
@@ -165,7 +171,9 @@ class CategoryPage(RoutablePageMixin, Page):
 
     @path("")
     def index_view(self, request):
-        return Page.serve(self, request)
+        from . import views
+
+        return views.serve_listing(self, request)
 
     @path("rss/", name="rss")
     def rss_view(self, request):

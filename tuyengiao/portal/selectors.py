@@ -1,21 +1,33 @@
-"""Reads for the portal pages. Listings query ArticlePage with select_related."""
+"""Reads for the portal pages. Listings query ArticlePage with select_related.
+
+A home or category page costs a fixed number of queries, however many articles there are: one
+per list (featured, latest, a category's page and its count, one per category box on the home
+page), one for the card images' renditions per list that has images, and the most-read box
+(its ranking cached for MOST_READ_SECONDS, see `most_read`).
+"""
 
 from __future__ import annotations
 
 import datetime
 
+from django.core.cache import cache
 from django.core.paginator import Page as PaginatorPage
 from django.core.paginator import Paginator
-from django.db.models import Q, QuerySet, Sum
+from django.db.models import Prefetch, Q, QuerySet, Sum
 from django.utils import timezone
+from wagtail.images import get_image_model
 from wagtail.models import Page, Site
 
 from .dates import vietnamese_number
-from .models import ArticlePage, CategoryPage, CommentStatus, HomePage, PortalSettings
+from .models import ArticleDailyViews, ArticlePage, CategoryPage, CommentStatus, HomePage, PortalSettings
 from .pagecache import VIEW_COUNT_MARKER
 from .viewcounts import current_view_count
 
 PAGE_SIZE = 12
+# The rendition of a card's image (portal/includes/article_card.html), fetched with the list.
+CARD_IMAGE_FILTER = "fill-480x300"
+# How long the most-read ranking is reused: a box a minute old is fine (README, LISTING_CACHE_SECONDS).
+MOST_READ_SECONDS = 60
 
 
 def portal_settings(*, site: Site | None) -> PortalSettings | None:
@@ -25,12 +37,26 @@ def portal_settings(*, site: Site | None) -> PortalSettings | None:
 
 
 def articles_under(page: Page) -> QuerySet[ArticlePage]:
-    """Live articles below a page, newest first."""
+    """Live articles below a page, newest first, without their body (no list shows it; it is most of the row)."""
     return (
         ArticlePage.objects.live()
         .descendant_of(page)
         .select_related("cover_image", "topic")
+        .defer("body")
         .order_by("-published_at", "-pk")
+    )
+
+
+def with_card_images(articles: QuerySet[ArticlePage]) -> QuerySet[ArticlePage]:
+    """Fetch the cards' image renditions with the list: one query, not one per card on a cold cache."""
+    renditions = get_image_model().get_rendition_model().objects.filter(filter_spec=CARD_IMAGE_FILTER)
+    return articles.prefetch_related(Prefetch("cover_image__renditions", queryset=renditions))
+
+
+def listing_pages_showing(page: Page) -> list[int]:
+    """The home and category pages that list this page's articles: the page itself and those above it."""
+    return list(
+        Page.objects.ancestor_of(page, inclusive=True).type(HomePage, CategoryPage).values_list("pk", flat=True)
     )
 
 
@@ -40,20 +66,48 @@ def paginate(queryset, request, *, per_page: int = PAGE_SIZE) -> PaginatorPage:
 
 
 def most_read(*, root: Page, days: int = 7, limit: int = 5) -> list[ArticlePage]:
-    since = timezone.localdate() - datetime.timedelta(days=days - 1)
-    return list(
-        articles_under(root)
-        .filter(daily_views__day__gte=since)
-        .annotate(recent_views=Sum("daily_views__count"))
-        .order_by("-recent_views", "-published_at")[:limit]
-    )
+    """The live articles under `root` read most in the last `days` days, today included.
+
+    The ranking sums the daily counts by article id alone (grouping whole article rows cost tens
+    of milliseconds per page at a few thousand articles) and is reused for MOST_READ_SECONDS; the
+    articles themselves are read live each time, so an unpublished one leaves the box at once.
+    """
+    today = timezone.localdate()
+    key = f"tg:most-read:{root.pk}:{days}:{limit}:{today.isoformat()}"
+    ranked = cache.get(key)
+    if ranked is None:
+        ranked = list(
+            ArticleDailyViews.objects.filter(
+                day__gte=today - datetime.timedelta(days=days - 1),
+                page__live=True,
+                page__path__startswith=root.path,
+                page__depth__gt=root.depth,
+            )
+            .values("page_id")
+            .annotate(recent_views=Sum("count"))
+            .order_by("-recent_views", "-page__published_at", "-page_id")
+            .values_list("page_id", flat=True)[: limit * 2]  # spares for articles unpublished meanwhile
+        )
+        cache.set(key, ranked, MOST_READ_SECONDS)
+    if not ranked:
+        return []
+    articles = {article.pk: article for article in articles_under(root).filter(pk__in=ranked)}
+    return [articles[pk] for pk in ranked if pk in articles][:limit]
 
 
-def most_read_box(*, home: HomePage) -> dict:
+def most_read_box(*, home: Page, request=None) -> dict:
     """The portal's "most read in the last N days" list, N from its settings."""
-    settings = portal_settings(site=home.get_site())
+    settings = _portal_settings_of(home=home, request=request)
     days = settings.most_read_days if settings else 7
     return {"most_read": most_read(root=home, days=days), "most_read_days": days}
+
+
+def _portal_settings_of(*, home: Page, request) -> PortalSettings | None:
+    """The settings of the portal `home` is the root of: read once per request when it is the request's portal."""
+    site = Site.find_for_request(request) if request is not None else None
+    if site is not None and site.root_page_id == home.pk:
+        return PortalSettings.for_request(request)  # kept on the request: base.html reads them too
+    return portal_settings(site=home.get_site())
 
 
 # A reply is shown only while the comment it answers is approved too.
@@ -76,16 +130,17 @@ def approved_comments(*, article: ArticlePage) -> list:
 
 
 def home_context(*, home: HomePage, request) -> dict:
-    articles = articles_under(home)
+    articles = with_card_images(articles_under(home))
     featured = list(articles.filter(featured=True)[:5])
     featured_ids = [a.pk for a in featured]
     latest = list(articles.exclude(pk__in=featured_ids)[:10])
     categories = list(CategoryPage.objects.live().child_of(home).filter(show_on_home=True).order_by("path"))
-    boxes = [(category, list(articles_under(category)[:5])) for category in categories]
+    # One query per category shown (not per article): each uses the published_at index and stops at 5.
+    boxes = [(category, list(with_card_images(articles_under(category))[:5])) for category in categories]
     return {
         "featured": featured,
         "latest": latest,
-        **most_read_box(home=home),
+        **most_read_box(home=home, request=request),
         "category_boxes": [(c, items) for c, items in boxes if items],
     }
 
@@ -93,9 +148,9 @@ def home_context(*, home: HomePage, request) -> dict:
 def category_context(*, category: CategoryPage, request) -> dict:
     home = category.get_ancestors().type(HomePage).first()
     return {
-        "articles": paginate(articles_under(category), request),
+        "articles": paginate(with_card_images(articles_under(category)), request),
         "subcategories": CategoryPage.objects.live().child_of(category).order_by("path"),
-        **(most_read_box(home=home.specific) if home else {}),
+        **(most_read_box(home=home, request=request) if home else {}),
     }
 
 
@@ -110,7 +165,7 @@ def article_context(*, article: ArticlePage, request) -> dict:
     )[:5]
     site = article.get_site()
     home = site.root_page.specific if site else None
-    settings = portal_settings(site=site)
+    settings = _portal_settings_of(home=home, request=request) if home else None
     if getattr(request, "view_count_marker", False):
         view_count_display = VIEW_COUNT_MARKER  # filled in per request, also for cached HTML
     else:
@@ -124,7 +179,7 @@ def article_context(*, article: ArticlePage, request) -> dict:
         "comments": approved_comments(article=article),
         "comment_count": approved_comment_count(article=article),
         "portal_settings": settings,
-        **(most_read_box(home=home) if home else {}),
+        **(most_read_box(home=home, request=request) if home else {}),
     }
 
 

@@ -3,7 +3,8 @@
 nginx keeps what the app marks with ``X-Accel-Expires`` (`annotate`): article pages for anonymous
 readers (no session or flash-message cookie, no query string, no cookie set by the response) for
 FRONT_CACHE_SECONDS, and their 301/404/410 answers for a minute, so an unpublished or moved
-article's cached copy is replaced too. Everything else goes to gunicorn as before.
+article's cached copy is replaced too; home and category pages (a category's `?page=N` too, for
+pages that exist) for LISTING_CACHE_SECONDS. Everything else goes to gunicorn as before.
 
 Purging goes through Wagtail's frontend-cache API (`wagtail.contrib.frontend_cache.utils.PurgeBatch`)
 with the `NginxRefreshBackend` below. Open-source nginx has no PURGE method (that needs the
@@ -11,7 +12,11 @@ third-party ngx_cache_purge module), so the backend *refreshes* instead: it requ
 through a small nginx server on 127.0.0.1 (FRONT_CACHE_URL) whose location shares the cache but
 always bypasses it (``proxy_cache_bypass``); nginx stores the fresh response over the old one —
 documented nginx behaviour, no module and no access to nginx's files needed. Refreshes run once
-the publishing transaction has committed, on the worker when there is one.
+the publishing transaction has committed, on the worker when there is one, each URL once per
+transaction (`portal.pagecache.invalidate` collects them). Publishing, unpublishing, moving or
+deleting an article refreshes its URL, its portal's home page and the first page of each
+category above it (`portal/signals.py`); a category's later pages expire within
+LISTING_CACHE_SECONDS.
 
 The page's view count is counted by nginx (`X-Tg-Article`, see `portal/viewcounts.py` and
 `viewlog.py`), so a cached page never reaches Python; pages whose count changed are refreshed
@@ -25,7 +30,6 @@ import logging
 from urllib.parse import urlsplit
 
 from django.conf import settings
-from django.db import transaction
 from wagtail.contrib.frontend_cache.backends.base import BaseBackend
 
 from . import queue
@@ -50,23 +54,27 @@ def is_refresh(request) -> bool:
 def annotate(request, response) -> None:
     """Tell nginx which responses to count (X-Tg-Article) and which to keep (X-Accel-Expires)."""
     page_id = getattr(request, "article_page_id", None)
+    # Set by `portal.views.serve_listing` (and the app cache's hits) for a home or category page it may keep.
+    listing_id = getattr(request, "listing_page_id", None)
     status = response.status_code
     if page_id is not None and status == 200:
         response[ARTICLE_HEADER] = str(page_id)
-    if not _cacheable(request, response):
+    if not _cacheable(request, response, page_query=listing_id is not None):
         return
     if page_id is not None and status == 200:
         response["X-Accel-Expires"] = str(settings.FRONT_CACHE_SECONDS)
+    elif listing_id is not None and status == 200:
+        response["X-Accel-Expires"] = str(settings.LISTING_CACHE_SECONDS)
     elif status in (301, 404, 410):
         response["X-Accel-Expires"] = str(SHORT_SECONDS)
 
 
-def _cacheable(request, response) -> bool:
+def _cacheable(request, response, *, page_query: bool = False) -> bool:
     from tuyengiao.portal.pagecache import is_cacheable_request
 
     user = getattr(request, "user", None)
     return (
-        is_cacheable_request(request)
+        is_cacheable_request(request, page_query=page_query)
         and not response.cookies
         and not (user is not None and user.is_authenticated)
         and "private" not in response.get("Cache-Control", "")
@@ -88,12 +96,15 @@ class NginxRefreshBackend(BaseBackend):
         self.purge_batch([url])
 
     def purge_batch(self, urls) -> None:
-        urls = sorted(set(urls))
-        if urls:
-            transaction.on_commit(lambda: _refresh_soon(urls), robust=True)
+        from tuyengiao.portal import pagecache
+
+        pagecache.refresh_after_commit(urls)
 
 
-def _refresh_soon(urls: list[str]) -> None:
+def refresh_soon(urls: list[str]) -> None:
+    """Refresh the URLs on the worker (at once when there is none); called after the commit."""
+    if not urls:
+        return
     if queue.enqueue_after_commit("tuyengiao.front_cache.refresh", urls, fallback=lambda: _refresh_here(urls)):
         return
     _refresh_here(urls)
@@ -126,6 +137,18 @@ def refresh(urls: list[str]) -> None:
         connection.close()
 
 
+def page_urls(page_ids) -> list[str]:
+    """The URLs nginx keeps for these pages (Wagtail's `get_cached_paths`: a listing's first page)."""
+    from wagtail.contrib.frontend_cache.utils import PurgeBatch
+    from wagtail.models import Page
+
+    if not page_ids:
+        return []
+    batch = PurgeBatch()
+    batch.add_pages(Page.objects.filter(pk__in=page_ids))
+    return sorted(batch.urls)
+
+
 def purge_pages(pages) -> None:
     """Refresh the pages' URLs in nginx's cache once the current transaction commits."""
     if not enabled():
@@ -134,21 +157,13 @@ def purge_pages(pages) -> None:
 
     batch = PurgeBatch()
     batch.add_pages(pages)
-    batch.purge()
+    purge_urls(batch.urls)
 
 
 def purge_urls(urls: list[str]) -> None:
+    """Refresh the URLs in nginx's cache once the current transaction commits (each once per transaction)."""
     if not enabled() or not urls:
         return
-    from wagtail.contrib.frontend_cache.utils import PurgeBatch
+    from tuyengiao.portal import pagecache
 
-    PurgeBatch(urls).purge()
-
-
-def purge_article(page_id: int) -> None:
-    """After publishing, unpublishing, moving an article or a change to its comments."""
-    if not enabled():
-        return
-    from wagtail.models import Page
-
-    purge_pages(Page.objects.filter(pk=page_id))
+    pagecache.refresh_after_commit(urls)

@@ -1,14 +1,15 @@
 """Front-cache refreshes Wagtail's signals do not give the app cache: a moved page's old URLs, deleted pages.
 
 Publishing, unpublishing, moving and comment changes already reach `portal.pagecache.invalidate`,
-which refreshes the article's current URL in nginx's cache too.
+which refreshes the pages' current URLs in nginx's cache too (an article's, its home page's and
+its categories'); all of a transaction's refreshes go out together, each URL once.
 """
 
 from django.db.models.signals import pre_delete
 from django.dispatch import receiver
 from wagtail.signals import post_page_move
 
-from tuyengiao.portal.models import ArticlePage
+from tuyengiao.portal.models import ArticlePage, CategoryPage
 
 from . import frontcache
 
@@ -31,5 +32,6 @@ def _moved(sender, instance, url_path_before, url_path_after, **kwargs):
 
 
 @receiver(pre_delete, sender=ArticlePage)
+@receiver(pre_delete, sender=CategoryPage)
 def _deleted(sender, instance, **kwargs):
     frontcache.purge_pages([instance])

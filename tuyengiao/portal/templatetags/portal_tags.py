@@ -43,7 +43,7 @@ def portal_navigation(context):
 def portal_settings(context):
     request = context.get("request")
     site = Site.find_for_request(request) if request else None
-    return PortalSettings.for_site(site) if site else None
+    return PortalSettings.for_request(request) if site else None  # read once per request
 
 
 @register.simple_tag(takes_context=True)

@@ -1,14 +1,16 @@
 """nginx's front cache with deploy/nginx/tuyengiao.conf itself: cached pages, exact counts, refreshes.
 
 Runs the production nginx configuration (ports, paths and TLS swapped for a test: nginx on
-127.0.0.1:8136, its refresh server on :8138, the app on :8139) in front of this test's Django,
-with views buffered in Redis DB 8 under a prefix unique to the test. Skipped when nginx is not
-installed or Redis is not reachable.
+127.0.0.1:8136, its plain-HTTP server on :8137, its refresh server on :8138, the app on :8139; four
+ports from FRONT_CACHE_TEST_PORT when set) in front of this test's Django, with views buffered in
+Redis DB 8 (FRONT_CACHE_TEST_REDIS_URL when set) under a prefix unique to the test. Skipped when
+nginx is not installed or Redis is not reachable.
 """
 
 from __future__ import annotations
 
 import http.client
+import os
 import re
 import shutil
 import subprocess
@@ -31,8 +33,9 @@ from tuyengiao.worker import viewlog
 
 pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
 
-REDIS_URL = "redis://127.0.0.1:6379/8"
-NGINX_PORT, REFRESH_PORT, APP_PORT = 8136, 8138, 8139
+REDIS_URL = os.environ.get("FRONT_CACHE_TEST_REDIS_URL", "redis://127.0.0.1:6379/8")
+_FIRST_PORT = int(os.environ.get("FRONT_CACHE_TEST_PORT", "8136"))
+NGINX_PORT, PLAIN_PORT, REFRESH_PORT, APP_PORT = (_FIRST_PORT + n for n in range(4))
 DEPLOY_CONF = Path(django_settings.BASE_DIR) / "deploy" / "nginx" / "tuyengiao.conf"
 
 
@@ -52,7 +55,7 @@ def nginx_config(tmp: Path) -> str:
     conf = re.sub(r"\n\s*ssl_[^\n]*", "", conf)
     conf = conf.replace(
         "server {\n    server_name tuyengiao.example.vn;",
-        "server {\n    listen 127.0.0.1:8137;\n    server_name tuyengiao.example.vn;",
+        f"server {{\n    listen 127.0.0.1:{PLAIN_PORT};\n    server_name tuyengiao.example.vn;",
         1,
     )
     temp = " ".join(f"{name}_temp_path {tmp}/{name};" for name in ("client_body", "proxy", "fastcgi", "uwsgi", "scgi"))
@@ -210,3 +213,29 @@ def test_publishing_comments_and_unpublishing_refresh_the_cached_page(front_cach
     article.unpublish()
     gone, _ = front_cache.get(article.url)
     assert gone.status == 404
+
+
+def test_home_and_category_pages_come_from_nginx_and_publishing_refreshes_them(front_cache, home, category):
+    make_article(category, title="Tin đầu tiên của chuyên mục")
+    listings = ("/", category.url)
+    for url in listings:  # publishing stored them in nginx's cache already (the refresh fetched them)
+        response, body = front_cache.get(url)
+        assert (response.status, response.getheader("X-Cache")) == (200, "HIT"), url
+        assert "Tin đầu tiên của chuyên mục" in body
+
+    article = make_article(category, title="Tin vừa xuất bản")
+    for url in listings:
+        response, body = front_cache.get(url)
+        assert response.getheader("X-Cache") == "HIT" and "Tin vừa xuất bản" in body, url
+
+    article.refresh_from_db()
+    article.unpublish()
+    for url in listings:
+        response, body = front_cache.get(url)
+        assert response.getheader("X-Cache") == "HIT" and "Tin vừa xuất bản" not in body, url
+
+    # A page number is kept too; other query strings and signed-in editors bypass nginx's cache.
+    front_cache.get(category.url + "?page=1")
+    assert front_cache.get(category.url + "?page=1")[0].getheader("X-Cache") == "HIT"
+    assert front_cache.get(category.url + "?page=abc")[0].getheader("X-Cache") == "BYPASS"
+    assert front_cache.get("/", cookie="sessionid=abc")[0].getheader("X-Cache") == "BYPASS"
