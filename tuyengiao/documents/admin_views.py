@@ -32,6 +32,7 @@ from wagtail.admin.viewsets.chooser import ChooserViewSet
 from wagtail.admin.viewsets.model import ModelViewSet
 from wagtail.permissions import policy_registry
 
+from tuyengiao.units.choosers import NoCreationView
 from tuyengiao.units.scoped_admin import (
     DateColumn,
     ScopedCreateView,
@@ -381,6 +382,13 @@ class DocumentChosenView(chooser_views.ChosenView):
         return selectors.relation_targets_for(self.request.user).get(pk=pk)
 
 
+class DocumentChosenMultipleView(chooser_views.ChosenMultipleView):
+    """Wagtail's looks the ids up among all documents: another unit's non-public ones are left out here."""
+
+    def get_objects(self, pks):
+        return selectors.relation_targets_for(self.request.user).filter(pk__in=pks)
+
+
 class DocumentChooserViewSet(ChooserViewSet):
     model = Document
     icon = "doc-full"
@@ -392,6 +400,8 @@ class DocumentChooserViewSet(ChooserViewSet):
     choose_view_class = DocumentChooseView
     choose_results_view_class = DocumentChooseResultsView
     chosen_view_class = DocumentChosenView
+    chosen_multiple_view_class = DocumentChosenMultipleView
+    create_view_class = NoCreationView
 
 
 # --- configuration (superusers, or anyone given the model permissions) --------

@@ -3,7 +3,9 @@
 from django.contrib.auth.views import redirect_to_login
 from django.http import HttpResponseForbidden
 from wagtail import hooks
-from wagtail.permissions import register_permission_policy
+from wagtail.documents import get_document_model
+from wagtail.documents.api.admin.views import DocumentsAdminAPIViewSet
+from wagtail.permissions import policy_registry, register_permission_policy
 
 from tuyengiao.units.scoped_admin import UnitScopedPermissionPolicy
 
@@ -38,3 +40,22 @@ def serve_party_files_by_rights(file, request):
             content_type="text/plain; charset=utf-8",
         )
     return None
+
+
+class ChoosableDocumentsAPIViewSet(DocumentsAdminAPIViewSet):
+    """The admin API's files: only those the user may choose, as in the file chooser.
+
+    Wagtail's own endpoint (/admin/api/main/documents/) lists every file to
+    anyone signed in to the admin, so the titles of a unit's non-public
+    files reached the staff of every other unit.
+    """
+
+    def get_queryset(self):
+        policy = policy_registry.get_by_type(get_document_model())
+        choosable = policy.instances_user_has_any_permission_for(self.request.user, ["choose"])
+        return super().get_queryset().filter(pk__in=choosable.values("pk"))
+
+
+@hooks.register("construct_admin_api", order=1)  # after Wagtail's own registration, which this replaces
+def register_choosable_documents_api(router):
+    router.register_endpoint("documents", ChoosableDocumentsAPIViewSet)

@@ -50,12 +50,14 @@ def search_articles(
 def results_for(hits: list[engine.Hit], query: Query, *, request=None) -> list[Result]:
     """Pages, highlighted titles and snippets for hits, in rank order."""
     ids = [hit.page_id for hit in hits]
-    pages = {page.pk: page for page in ArticlePage.objects.live().filter(pk__in=ids)}
+    # public(): a page behind a password or a sign-in (Wagtail's privacy setting) is indexed like any live page,
+    # but its lead and body must not reach readers through the results.
+    pages = {page.pk: page for page in ArticlePage.objects.live().public().filter(pk__in=ids)}
     stored = engine.get_index().stored(ids)
     results = []
     for hit in hits:
         page, doc = pages.get(hit.page_id), stored.get(hit.page_id)
-        if page is None:  # unpublished a moment ago
+        if page is None:  # unpublished a moment ago, or private
             continue
         plain, html = highlight.snippet(
             doc.lead if doc else page.lead, doc.body if doc else "", query, scan_body="body" in hit.fields

@@ -106,6 +106,13 @@ class UnitChosenMultipleView(UnitRightsMixin, chooser_views.ChosenMultipleView):
         return units_visible_to(self.request.user).filter(pk__in=pks)
 
 
+class NoCreationView(chooser_views.CreateView):
+    """For choosers without a creation form: Wagtail still routes …/create/, and a POST there crashed on the missing form."""
+
+    def can_create(self):
+        return self.get_creation_form_class() is not None and super().can_create()
+
+
 class UnitChooserViewSet(ChooserViewSet):
     model = Unit
     icon = "group"
@@ -118,6 +125,7 @@ class UnitChooserViewSet(ChooserViewSet):
     choose_results_view_class = UnitChooseResultsView
     chosen_view_class = UnitChosenView
     chosen_multiple_view_class = UnitChosenMultipleView
+    create_view_class = NoCreationView
 
 
 class UserSearchForm(BaseFilterForm):
