@@ -5,7 +5,7 @@ local-memory cache, so `make run` works on a bare machine. Each production
 integration switches on when its variable is set:
 
 - DATABASE_URL   e.g. postgres://user@127.0.0.1:5432/tuyengiao
-- REDIS_URL      e.g. redis://127.0.0.1:6379/0 (cache, sessions, view-count buffer)
+- REDIS_URL      e.g. redis://127.0.0.1:6379/0 (cache, session cache, view-count buffer)
 - SECRET_KEY, DEBUG, ALLOWED_HOSTS, WAGTAILADMIN_BASE_URL
 - IDLE_TIMEOUT_MINUTES (default 30)
 """
@@ -84,11 +84,13 @@ MIDDLEWARE = [
     "tuyengiao.core.logs.RequestLogMiddleware",  # request id + one log line per request
     "django.middleware.security.SecurityMiddleware",
     "tuyengiao.accounts.middleware.SecurityHeadersMiddleware",
+    "tuyengiao.core.downloads.DownloadHeadersMiddleware",  # served files: attachment, nosniff, CSP sandbox
     "tuyengiao.portal.middleware.ArticleFastPathMiddleware",
     "tuyengiao.audit.middleware.RequestOriginMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
+    "tuyengiao.core.unicode_input.NFCInputMiddleware",  # form and query text in NFC
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django_otp.middleware.OTPMiddleware",
     "tuyengiao.accounts.middleware.IdleSessionMiddleware",
@@ -149,7 +151,9 @@ if REDIS_URL:
             "KEY_PREFIX": os.environ.get("CACHE_KEY_PREFIX", "tuyengiao"),
         }
     }
-    SESSION_ENGINE = "django.contrib.sessions.backends.cache"
+    # Sessions in the database, cached in Redis (Django's cached_db, tuyengiao/core/sessions.py):
+    # signing in and staying signed in work while Redis is down.
+    SESSION_ENGINE = "tuyengiao.core.sessions"
 else:
     CACHES = {
         "default": {
@@ -203,12 +207,47 @@ FILE_UPLOAD_PERMISSIONS = 0o644
 WAGTAIL_SITE_NAME = "Tuyên giáo"
 WAGTAILADMIN_BASE_URL = os.environ.get("WAGTAILADMIN_BASE_URL", "http://127.0.0.1:8000")
 WAGTAILSEARCH_BACKENDS = {"default": {"BACKEND": "wagtail.search.backends.database"}}
-WAGTAILDOCS_EXTENSIONS = ["pdf", "docx", "doc", "xlsx", "xls", "odt", "ods", "pptx", "txt", "zip", "rar"]
-WAGTAILDOCS_MAX_UPLOAD_SIZE = 20 * 1024 * 1024
+# Uploads (tuyengiao/core/uploads.py): every file's type is read from its content and must match its
+# extension; SVG, HTML, XML and JavaScript are refused whatever these lists say. Documents also
+# take scans (jpg, png) and archives; files are served with the types below, never guessed.
+_MB = 1024 * 1024
+WAGTAILDOCS_EXTENSIONS = env_list(
+    "UPLOAD_DOCUMENT_EXTENSIONS", "pdf,docx,doc,xlsx,xls,pptx,ppt,odt,ods,odp,rtf,txt,zip,rar,jpg,jpeg,png"
+)
+WAGTAILDOCS_MAX_UPLOAD_SIZE = int(os.environ.get("UPLOAD_DOCUMENT_MAX_MB", "50")) * _MB
+WAGTAILDOCS_DOCUMENT_FORM_BASE = "tuyengiao.core.upload_forms.DocumentForm"
+WAGTAILDOCS_CONTENT_TYPES = {
+    "pdf": "application/pdf",
+    "doc": "application/msword",
+    "docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+    "xls": "application/vnd.ms-excel",
+    "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    "ppt": "application/vnd.ms-powerpoint",
+    "pptx": "application/vnd.openxmlformats-officedocument.presentationml.presentation",
+    "odt": "application/vnd.oasis.opendocument.text",
+    "ods": "application/vnd.oasis.opendocument.spreadsheet",
+    "odp": "application/vnd.oasis.opendocument.presentation",
+    "rtf": "application/rtf",
+    "txt": "text/plain",
+    "csv": "text/csv",
+    "zip": "application/zip",
+    "rar": "application/vnd.rar",
+    "jpg": "image/jpeg",
+    "jpeg": "image/jpeg",
+    "png": "image/png",
+}
+# Only PDFs open in the browser (the "Xem trước" frames); everything else is downloaded.
+WAGTAILDOCS_INLINE_CONTENT_TYPES = ["application/pdf"]
+UPLOAD_IMPORT_MAX_BYTES = int(os.environ.get("UPLOAD_IMPORT_MAX_MB", "10")) * _MB  # XLSX imports
+# Zip bombs: a DOCX/XLSX/ODT/ZIP whose entries would unpack past this size, or past RATIO times its
+# own size (above 10 MB unpacked), or that holds more entries, is refused.
+UPLOAD_ZIP_MAX_UNCOMPRESSED_BYTES = int(os.environ.get("UPLOAD_ZIP_MAX_UNCOMPRESSED_MB", "200")) * _MB
+UPLOAD_ZIP_MAX_RATIO = int(os.environ.get("UPLOAD_ZIP_MAX_RATIO", "100"))
+UPLOAD_ZIP_MAX_ENTRIES = int(os.environ.get("UPLOAD_ZIP_MAX_ENTRIES", "10000"))
 # Files always go through Wagtail's view, where the documents app refuses non-public Party documents
 # (with remote storage Wagtail would otherwise redirect to the storage URL).
 WAGTAILDOCS_SERVE_METHOD = "serve_view"
-WAGTAILIMAGES_MAX_UPLOAD_SIZE = 10 * 1024 * 1024
+WAGTAILIMAGES_MAX_UPLOAD_SIZE = int(os.environ.get("UPLOAD_IMAGE_MAX_MB", "10")) * _MB
 WAGTAILIMAGES_MAX_IMAGE_PIXELS = 40_000_000
 # Decodes the whole image so a truncated file is refused with a message, not a 500.
 WAGTAILIMAGES_IMAGE_FORM_BASE = "tuyengiao.portal.image_forms.ImageForm"
@@ -242,6 +281,9 @@ CLIENT_HASH_KEY = os.environ.get("CLIENT_HASH_KEY", SECRET_KEY)
 VIEW_COUNT_FLUSH_SECONDS = int(os.environ.get("VIEW_COUNT_FLUSH_SECONDS", "10"))
 # Seconds an article's rendered HTML is kept for anonymous readers.
 ARTICLE_HTML_CACHE_SECONDS = int(os.environ.get("ARTICLE_HTML_CACHE_SECONDS", "300"))
+# Seconds home and category pages are kept for anonymous readers (app cache, and nginx's front cache):
+# publishing drops them at once; their "most read" box is at most this old (twice behind nginx).
+LISTING_CACHE_SECONDS = int(os.environ.get("LISTING_CACHE_SECONDS", "30"))
 SCHEDULER_INTERVAL_SECONDS = int(os.environ.get("SCHEDULER_INTERVAL_SECONDS", "60"))
 
 # Background worker (tuyengiao/worker, `make worker`): with CELERY_BROKER_URL set (e.g. the Redis

@@ -9,8 +9,8 @@ lock is not taken and no two processes run the jobs at once), and Redis is left 
 `RETRY_SECONDS` after an error so an outage costs one failed connection per process and period,
 not one per call. Connections also get timeouts (Django's default is to wait for the OS).
 
-Sessions live in this cache when REDIS_URL is set, so signing in to the admin does not work
-while Redis is down; readers, who have no session, are not affected.
+Sessions are kept in the database and only cached here (`core/sessions.py`), so signing in to
+the admin still works while Redis is down.
 """
 
 from __future__ import annotations

@@ -142,7 +142,7 @@ class CampaignInspectView(ScopedInspectView):
         user = self.request.user
         requested = self.request.GET.get("don_vi")
         if requested:
-            unit = get_object_or_404(Unit, pk=requested) if requested.isdigit() else None
+            unit = get_object_or_404(Unit, pk=requested) if requested.isascii() and requested.isdigit() else None
             if unit is None:
                 raise PermissionDenied
             require_unit_access(user, unit)
@@ -345,7 +345,7 @@ class ReturnSaveMixin:
 class ReturnCreateView(ReturnSaveMixin, ScopedCreateView):
     def get_initial(self):
         initial = super().get_initial()
-        if (campaign := self.request.GET.get("campaign", "")).isdigit():
+        if (campaign := self.request.GET.get("campaign", "")).isascii() and campaign.isdigit():  # not "²"
             initial["campaign"] = int(campaign)
         initial.setdefault("submitted_on", timezone.localdate())
         return initial

@@ -324,8 +324,9 @@ class AttendanceFilterSet(WagtailFilterSet):
         method="filter_kind",
         empty_label="Tất cả",
     )
-    education_class = django_filters.NumberFilter(label="Mã lớp", field_name="education_class_id")
-    conference = django_filters.NumberFilter(label="Mã hội nghị", field_name="conference_id")
+    # __id, not _id: an id past the column's range (?education_class=1e30) then matches nothing instead of a 500.
+    education_class = django_filters.NumberFilter(label="Mã lớp", field_name="education_class__id")
+    conference = django_filters.NumberFilter(label="Mã hội nghị", field_name="conference__id")
 
     class Meta:
         model = Attendance
@@ -401,7 +402,7 @@ class ParticipantCreateView(ScopedCreateView):
     def get_initial(self):
         initial = super().get_initial()
         for name in ("education_class", "conference"):
-            if (value := self.request.GET.get(name, "")).isdigit():
+            if (value := self.request.GET.get(name, "")).isascii() and value.isdigit():  # not "²"
                 initial[name] = int(value)
         return initial
 
@@ -441,9 +442,9 @@ class ParticipantIndexView(ScopedIndexView):
             ("education_class", selectors.classes_visible_to),
             ("conference", selectors.conferences_visible_to),
         ):
-            if (value := self.request.GET.get(name, "")).isdigit():
+            if (value := self.request.GET.get(name, "")).isascii() and value.isdigit():
                 # An event the user's units organised, or one some of their people are listed at.
-                listed = self.get_base_queryset().filter(**{f"{name}_id": int(value)}).first()
+                listed = self.get_base_queryset().filter(**{f"{name}__id": int(value)}).first()
                 return name, listed.event if listed else organised(user).filter(pk=int(value)).first()
         return "", None
 

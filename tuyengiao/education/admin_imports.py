@@ -99,7 +99,7 @@ def template_download(request, kind: str):
     elif kind == ImportKind.STUDY_RETURNS:
         campaign_id = request.GET.get("dot", "")
         campaign, requirements = None, ()
-        if campaign_id.isdigit():
+        if campaign_id.isascii() and campaign_id.isdigit():  # not "²": int() fails
             campaign = get_object_or_404(selectors.campaigns_visible_to(request.user), pk=int(campaign_id))
             requirements = selectors.requirements_with_returns(
                 campaign, units=None if request.user.is_superuser else selectors.visible_units(request.user)

@@ -396,7 +396,7 @@ class AggregateView(PermissionCheckedMixin, WagtailAdminTemplateMixin, TemplateV
     def _unit_is_visible(self, request) -> bool:
         """A unit the user has no right to is refused outright (403), not just reported as an invalid choice."""
         raw = request.GET.get("unit")
-        if raw and raw.isdigit() and Unit.objects.filter(pk=raw).exists():
+        if raw and raw.isascii() and raw.isdigit() and Unit.objects.filter(pk=raw).exists():  # not "²": int() fails
             return units_visible_to(request.user).filter(pk=raw).exists()
         return True
 

@@ -363,7 +363,7 @@ def parse_cookie(value: str | None, *, day: datetime.date) -> list[int]:
     stamp, _, ids = value.partition(".")
     if stamp != _stamp(day):
         return []
-    return list(dict.fromkeys(int(item) for item in ids.split(".") if item.isdigit()))
+    return list(dict.fromkeys(int(item) for item in ids.split(".") if item.isascii() and item.isdigit()))
 
 
 def build_cookie(ids: list[int], *, day: datetime.date) -> str:

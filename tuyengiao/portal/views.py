@@ -9,13 +9,13 @@ from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.utils.cache import patch_cache_control
 from django.views.decorators.csrf import csrf_exempt
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_POST, require_safe
 from wagtail.models import Page, Site
 
 from . import pagecache, selectors, services, viewcounts
 from .dates import vietnamese_number
 from .forms import CommentForm
-from .models import ArticlePage, HomePage, Topic
+from .models import ArticlePage, CategoryPage, HomePage, Topic
 
 
 def serve_article(article: ArticlePage, request, *args, **kwargs):
@@ -36,9 +36,42 @@ def serve_article(article: ArticlePage, request, *args, **kwargs):
     return response
 
 
+def serve_listing(page: HomePage | CategoryPage, request):
+    """Render a home or category page; anonymous readers' copies are kept (`pagecache`, nginx).
+
+    Kept only as every anonymous reader sees it: no session or flash message, no cookie set, no
+    CSRF token used, and as query string only the number of a page that exists (`?page=99999` shows the last page but
+    is not kept, so made-up numbers cannot fill the caches).
+    """
+    request.is_preview = getattr(request, "is_preview", False)  # as Wagtail's index route: previews stay previews
+    cacheable = pagecache.is_cacheable_request(request, page_query=True) and not request.user.is_authenticated
+    response = TemplateResponse(request, page.get_template(request), page.get_context(request))
+    response.render()
+    personal = bool(response.cookies) or request.META.get("CSRF_COOKIE_NEEDS_UPDATE")  # a CSRF token in the page
+    if cacheable and response.status_code == 200 and not personal and _is_real_page(request, response):
+        pagecache.store(
+            request,
+            page_id=page.pk,
+            html=response.content.decode(response.charset),
+            content_type=response["Content-Type"],
+            listing=True,
+        )
+        request.listing_page_id = page.pk  # nginx may keep it too (frontcache.annotate)
+    patch_cache_control(response, no_cache=True)
+    return response
+
+
+def _is_real_page(request, response) -> bool:
+    requested = request.GET.get("page")
+    if requested is None:
+        return True
+    shown = (response.context_data or {}).get("articles")
+    return shown is not None and str(shown.number) == requested
+
+
 def article_permalink(request, *, home: HomePage, article_id: int):
     """`/tin/<id>/` always leads to the article's current canonical URL."""
-    article = get_object_or_404(ArticlePage.objects.live().descendant_of(home), pk=article_id)
+    article = get_object_or_404(ArticlePage.objects.live().descendant_of(home), page_ptr__id=article_id)
     return HttpResponsePermanentRedirect(article.get_url(request))
 
 
@@ -76,7 +109,7 @@ def topic_page(request, *, home: HomePage, topic_slug: str):
 @csrf_exempt  # Anonymous readers post from cached pages; see services.comment_submit for the defences.
 @require_POST
 def comment_post(request, article_id: int):
-    article = get_object_or_404(ArticlePage.objects.live(), pk=article_id)
+    article = get_object_or_404(ArticlePage.objects.live(), page_ptr__id=article_id)
     form = CommentForm(request.POST, article=article)
     if not form.is_valid():
         return _article_with_form(request, article, form, status=400)
@@ -153,9 +186,13 @@ def server_error(request):
     return HttpResponse(loader.get_template("500.html").render(), status=500)
 
 
+@require_safe
 def view_count_json(request, article_id: int):
-    """Current count for one article (used by pages served from a front cache)."""
+    """Current count for one article (used by pages served from a front cache); a JSON 404 for other ids."""
     from django.http import JsonResponse
 
-    get_object_or_404(ArticlePage.objects.live(), pk=article_id)
+    # page_ptr__id rather than pk: an id beyond the column's range (e.g. 20 digits) then matches nothing,
+    # where the one-to-one pk lookup sent it to the database (OverflowError on SQLite, 500).
+    if not ArticlePage.objects.live().filter(page_ptr__id=article_id).exists():
+        return JsonResponse({"detail": "Không tìm thấy bài viết."}, status=404, json_dumps_params={"ensure_ascii": False})
     return JsonResponse({"id": article_id, "views": viewcounts.current_view_count(page_id=article_id)})

@@ -201,7 +201,7 @@ class UnitCreateView(ServiceFormMixin, generic.CreateView):
     def get_initial(self):
         initial = super().get_initial()
         parent_id = self.request.GET.get("parent", "")
-        if parent_id.isdigit():
+        if parent_id.isascii() and parent_id.isdigit():  # not "²"
             parent = selectors.units_visible_to(self.request.user).filter(pk=parent_id).first()
             if parent is not None:
                 initial.update(parent=parent, kind=parent.kind, level=parent.level)
@@ -671,7 +671,7 @@ class RoleAssignmentCreateView(ServiceFormMixin, generic.CreateView):
     def get_initial(self):
         initial = super().get_initial()
         unit_id = self.request.GET.get("unit", "")
-        if unit_id.isdigit():
+        if unit_id.isascii() and unit_id.isdigit():  # not "²"
             unit = selectors.units_visible_to(self.request.user).filter(pk=unit_id).first()
             if unit is not None:
                 initial["unit"] = unit

@@ -25,9 +25,9 @@ def _date(value) -> str | None:
 def unit_list_api(request):
     if not request.user.is_authenticated:
         return JsonResponse({"detail": "Vui lòng đăng nhập."}, status=403, json_dumps_params={"ensure_ascii": False})
-    units = units_for_api(
-        request.user, query=request.GET.get("q", ""), active_only=request.GET.get("active") in ("1", "true")
-    )
+    # Control characters (NUL too, which PostgreSQL refuses in a query) are spaces, as in the search box.
+    query = "".join(ch if ch.isprintable() else " " for ch in request.GET.get("q", ""))
+    units = units_for_api(request.user, query=query, active_only=request.GET.get("active") in ("1", "true"))
     page = Paginator(units, PAGE_SIZE).get_page(request.GET.get("page"))
     return JsonResponse(
         {

@@ -236,3 +236,23 @@ def test_queue_query_count_does_not_grow_with_the_rows(article, category, modera
         comment(articles[i % 4], f"Thêm {i}", status=CommentStatus.APPROVED)
     with django_assert_num_queries(len(few)):
         moderator.get(INDEX_URL)
+
+
+def test_row_buttons_carry_a_csrf_token_a_browser_can_post(article, db):
+    """The test client skips CSRF unless asked; a browser does not (every button once got a 403)."""
+    grant_comment_moderation()
+    user = get_user_model().objects.create_user("kiemduyet")
+    user.groups.add(Group.objects.get(name="Moderators"))
+    browser = Client(enforce_csrf_checks=True)
+    browser.force_login(user)
+    waiting = comment(article, "Người đọc")
+
+    html = browser.get(f"{INDEX_URL}?status=pending").content.decode()
+    form = re.search(r'<form method="post" action="([^"]+)"[^>]*>(.*?)</form>', html, re.S)
+    token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', form.group(2))
+    assert token, "the row's form has no CSRF token"
+    response = browser.post(form.group(1), {"csrfmiddlewaretoken": token.group(1), "status": "approved"})
+
+    assert response.status_code == 302
+    waiting.refresh_from_db()
+    assert waiting.status == CommentStatus.APPROVED
