@@ -8,8 +8,6 @@ goes out as an attachment, never from a public URL (`storage.py`).
 
 from __future__ import annotations
 
-from urllib.parse import quote as url_quote
-
 from django.contrib.admin.utils import quote, unquote
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import FileResponse, Http404, JsonResponse
@@ -17,10 +15,10 @@ from django.shortcuts import redirect, render
 from django.urls import path, reverse
 from django.utils import timezone
 from django.utils.cache import add_never_cache_headers
-from django.utils.text import slugify
 from django.views import View
-from unidecode import unidecode
 from wagtail.admin import messages
+
+from tuyengiao.core.downloads import attachment_header
 
 from . import selectors, services
 from .admin_views import CONTENT_TYPES, REPORTS, _report_for
@@ -30,13 +28,6 @@ from .storage import export_storage
 BUTTON_LABELS = {"docx": "Xuất DOCX", "xlsx": "Xuất phụ lục XLSX", "pdf": "Xuất PDF"}
 FILE_GONE = "Tệp đã xuất không còn trên máy chủ. Hãy bấm xuất lại."
 NOT_READY = "Tệp chưa xuất xong, chưa tải về được."
-
-
-def attachment_disposition(filename: str) -> str:
-    """``attachment`` with an ASCII name for old clients and the Vietnamese one as ``filename*`` (RFC 5987/6266)."""
-    stem, dot, extension = filename.rpartition(".")
-    ascii_name = f"{slugify(unidecode(stem))[:80] or 'bao-cao'}{dot}{extension}"
-    return f"attachment; filename=\"{ascii_name}\"; filename*=UTF-8''{url_quote(filename, safe='')}"
 
 
 def _local(moment) -> str | None:
@@ -175,8 +166,7 @@ class ExportDownloadView(View):
             messages.error(request, FILE_GONE)
             return redirect(_url("export_status", export))
         response = FileResponse(handle, content_type=CONTENT_TYPES[export.format])
-        response["Content-Disposition"] = attachment_disposition(export.filename or f"bao-cao.{export.format}")
-        response["X-Content-Type-Options"] = "nosniff"
+        response["Content-Disposition"] = attachment_header(export.filename or f"bao-cao.{export.format}")
         add_never_cache_headers(response)
         return response
 

@@ -32,6 +32,7 @@ from wagtail.admin.viewsets.base import ViewSet
 from wagtail.admin.widgets import AdminDateInput
 from wagtail.snippets.views import snippets
 
+from tuyengiao.core.downloads import attachment_header
 from tuyengiao.documents.models import Document
 from tuyengiao.education.models import Attendance, BriefingConference, EducationClass, StudyCampaignUnit, StudyReturn
 from tuyengiao.opinion.models import OpinionItem
@@ -492,13 +493,11 @@ class ReportDownloadView(View):
 
     def get(self, request, pk):
         from . import export
-        from .admin_exports import attachment_disposition
 
         report = _report_for(request, pk)
         renderer = {"docx": export.render_docx, "xlsx": export.render_xlsx}[self.extension]
         response = HttpResponse(renderer(services.build_document(report)), content_type=CONTENT_TYPES[self.extension])
-        response["Content-Disposition"] = attachment_disposition(services.export_filename(report, self.extension))
-        response["X-Content-Type-Options"] = "nosniff"
+        response["Content-Disposition"] = attachment_header(services.export_filename(report, self.extension))
         return response
 
 

@@ -184,7 +184,7 @@ def test_downloads(tree, users, records):
     docx = client.get(reverse("reports_report:docx", args=[report.pk]))
     assert docx.status_code == 200 and docx.content[:2] == b"PK"
     assert docx["Content-Type"].endswith("wordprocessingml.document")
-    assert 'filename="bao-cao-tong-ket' in docx["Content-Disposition"]
+    assert 'filename="Bao cao tong ket' in docx["Content-Disposition"]
     assert "filename*=UTF-8''B%C3%A1o%20c%C3%A1o%20t%E1%BB%95ng%20k%E1%BA%BFt" in docx["Content-Disposition"]
     assert docx["X-Content-Type-Options"] == "nosniff"
     xlsx = client.get(reverse("reports_report:xlsx", args=[report.pk]))

@@ -82,7 +82,7 @@ def test_pdf_is_made_by_a_job_and_downloaded_as_a_private_attachment(tree, users
     assert download["Content-Type"] == "application/pdf"
     assert download["X-Content-Type-Options"] == "nosniff"
     disposition = download["Content-Disposition"]
-    assert disposition.startswith('attachment; filename="bao-cao-tong-ket-cong-tac-nam-2025')
+    assert disposition.startswith('attachment; filename="Bao cao tong ket cong tac nam 2025')
     assert unquote(disposition.split("filename*=UTF-8''")[1]) == f"{report.title}.pdf"
     # Kept under MEDIA_ROOT/documents/, which nginx and `make run` never serve, and with no URL of its own.
     (stored,) = files_under(media)
